@@ -1,0 +1,58 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+
+class UnitKind(models.TextChoices):
+    ADMINISTRATIVE = "行政机关", "行政机关"
+    CIVIL_SERVICE_MANAGED = "参公事业单位", "参照公务员法管理事业单位"
+    PUBLIC_INSTITUTION = "事业单位", "事业单位"
+    OTHER = "其他", "其他"
+
+
+class Agency(models.Model):
+    """A department or unit that spends fiscal appropriations and publishes its final accounts."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    slug = models.SlugField(
+        "网址标识",
+        max_length=60,
+        unique=True,
+        help_text="用于网址的简短英文或拼音标识，例如 liyang-xinfang。",
+    )
+    unit_kind = models.CharField(
+        "单位性质", max_length=20, choices=UnitKind.choices, default=UnitKind.ADMINISTRATIVE
+    )
+    level = models.CharField(
+        "单位级别", max_length=20, blank=True, help_text="例如：一级局、二级单位。"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    region = models.CharField(
+        "所属地区", max_length=50, blank=True, help_text="例如：江苏省溧阳市。"
+    )
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["region", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("agency_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # A cycle in the hierarchy would make every "上级单位" walk loop forever.
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+            ancestor = ancestor.parent

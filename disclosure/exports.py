@@ -1,0 +1,146 @@
+"""CSV exports for auditors: a public interface with stable columns (see README, "CSV").
+
+One row per figure. Pure generators of rows; the views only stream them. Amounts are exact:
+万元 rounded half up to two decimals as the documents print them, and 元 to the fen.
+"""
+
+import csv
+import heapq
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from .models import (
+    COUNT_FIELDS,
+    Disclosure,
+    ExpenditureLine,
+    Statement,
+    ThreePublicExpense,
+    ThreePublicItem,
+)
+from .money import format_wan, format_yuan
+
+HEADER = [
+    "单位",
+    "年度",
+    "报表",
+    "科目编码",
+    "项目",
+    "上级项目",
+    "栏目",
+    "金额（万元）",
+    "金额（元）",
+    "出国团组数",
+    "出国人次",
+    "购置车辆数",
+    "年末公务用车保有量",
+    "接待批次",
+    "接待人次",
+    "陪同人数",
+]
+THREE_PUBLIC_LABEL = "“三公”经费"
+# The measure column: every figure of the 2014 format is a final (决算) amount; the standard
+# format adds 预算数 and the 合计/基本支出/项目支出 columns under the same header.
+FINAL = "决算数"
+# Excel and LibreOffice run a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+STATEMENT_RANK = Case(
+    *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
+    output_field=IntegerField(),
+)
+
+
+def neutralise(text: str) -> str:
+    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+# Integers only: a text sort key could order differently in the database's collation and in
+# Python, and the merge below relies on both streams agreeing on the order.
+def _key(disclosure) -> tuple:
+    return (disclosure.fiscal_year.year, disclosure.agency_id, disclosure.pk)
+
+
+def line_row(line: ExpenditureLine) -> list[str]:
+    d = line.disclosure
+    return [
+        neutralise(d.agency.name),
+        str(d.fiscal_year.year),
+        line.get_statement_display(),
+        line.code,
+        neutralise(line.name),
+        neutralise(line.parent.name) if line.parent_id else "",
+        FINAL,
+        format_wan(line.amount_yuan),
+        format_yuan(line.amount_yuan),
+        *[""] * len(COUNT_FIELDS),
+    ]
+
+
+def three_public_row(record: ThreePublicExpense) -> list[str]:
+    d = record.disclosure
+    counts = [getattr(record, f) for f in COUNT_FIELDS]
+    return [
+        neutralise(d.agency.name),
+        str(d.fiscal_year.year),
+        THREE_PUBLIC_LABEL,
+        "",
+        record.get_item_display(),
+        "",
+        FINAL,
+        format_wan(record.amount_yuan),
+        format_yuan(record.amount_yuan),
+        *["" if c is None else str(c) for c in counts],
+    ]
+
+
+DISCLOSURE_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
+
+
+def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
+    """Every figure of the given disclosures: statement lines, then the three public expenses.
+
+    Two streamed queries merged on the disclosure, so memory stays flat however many rows.
+    """
+    lines = (
+        ExpenditureLine.objects.filter(disclosure__in=disclosures)
+        .select_related("disclosure__agency", "disclosure__fiscal_year", "parent")
+        .annotate(statement_rank=STATEMENT_RANK)
+        .order_by(*DISCLOSURE_ORDER, "statement_rank", "order", "pk")
+    )
+    item_rank = Case(
+        *[When(item=value.value, then=Value(i)) for i, value in enumerate(ThreePublicItem)],
+        output_field=IntegerField(),
+    )
+    records = (
+        ThreePublicExpense.objects.filter(disclosure__in=disclosures)
+        .select_related("disclosure__agency", "disclosure__fiscal_year")
+        .annotate(item_rank=item_rank)
+        .order_by(*DISCLOSURE_ORDER, "item_rank")
+    )
+    tagged_lines = ((_key(x.disclosure), 0, line_row(x)) for x in lines.iterator(chunk_size=CHUNK))
+    tagged_records = (
+        (_key(x.disclosure), 1, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
+    )
+    merged = heapq.merge(tagged_lines, tagged_records, key=lambda t: t[:2])
+    for _disclosure_key, _section, row in merged:
+        yield row
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    """UTF-8 with BOM (so Excel on Chinese Windows reads it), CRLF line ends, header first."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(HEADER)
+    for row in rows:
+        yield writer.writerow(row)

@@ -1,0 +1,24 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FIXTURE = ROOT / "fixtures" / "seed-liyang-xinfang-2014.json"
+SEED_SOURCE = ROOT / "fixtures" / "source" / "liyang-xinfang-2014.txt"
+
+
+@pytest.fixture
+def seed(db):
+    """The real 2014 disclosure of 溧阳市信访局, loaded exactly as `make demo` loads it."""
+    call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
+    from disclosure.models import Disclosure
+
+    return Disclosure.objects.select_related("agency", "fiscal_year").get(
+        agency__slug="liyang-xinfang", fiscal_year__year=2014
+    )
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_SOURCE.read_text(encoding="utf-8")
