@@ -21,7 +21,11 @@ class Agency(models.Model):
         help_text="用于网址的简短英文或拼音标识，例如 liyang-xinfang。",
     )
     unit_kind = models.CharField(
-        "单位性质", max_length=20, choices=UnitKind.choices, default=UnitKind.ADMINISTRATIVE
+        "单位性质",
+        max_length=20,
+        choices=UnitKind.choices,
+        blank=True,
+        help_text="文件未写明时留空，不要推测。",
     )
     level = models.CharField(
         "单位级别", max_length=20, blank=True, help_text="例如：一级局、二级单位。"

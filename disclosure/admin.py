@@ -22,6 +22,12 @@ class ExpenditureLineForm(WanAmountForm):
 
 
 class ThreePublicForm(WanAmountForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model decides: required in the 2014 format, absent in the standard one (07表).
+        self.fields["amount_wan"].required = False
+        self.fields["amount_wan"].help_text += "标准格式年度不填（金额在公开07表）。"
+
     class Meta:
         model = ThreePublicExpense
         exclude = ["amount_yuan"]

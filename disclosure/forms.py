@@ -42,6 +42,6 @@ class WanAmountForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         wan = cleaned.get("amount_wan")
-        if wan is not None:
-            self.instance.amount_yuan = wan_to_yuan(wan)
+        # An empty optional amount clears it (three-public records of the standard format).
+        self.instance.amount_yuan = None if wan is None else wan_to_yuan(wan)
         return cleaned

@@ -290,7 +290,16 @@ class ThreePublicExpense(models.Model):
         Disclosure, on_delete=models.CASCADE, related_name="three_public"
     )
     item = models.CharField("项目", max_length=20, choices=ThreePublicItem.choices)
-    amount_yuan = amount_field()
+    # In the standard format the amounts are cells of 公开07表 (预算数/决算数); this record then
+    # holds only the counts and explanations, so no amount is stored twice.
+    amount_yuan = models.DecimalField(
+        "金额（元）",
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NON_NEGATIVE],
+    )
     delegations = count_field("出国团组数")
     outbound_persons = count_field("出国人次")
     vehicles_purchased = count_field("购置车辆数")
@@ -323,6 +332,15 @@ class ThreePublicExpense(models.Model):
         return self.get_item_display()
 
     def clean(self) -> None:
+        fiscal_year = self.disclosure.fiscal_year if self.disclosure_id else None
+        if fiscal_year is not None:
+            standard = fiscal_year.disclosure_format == DisclosureFormat.STANDARD
+            if standard and self.amount_yuan is not None:
+                raise ValidationError(
+                    {"amount_yuan": "标准格式的“三公”经费金额填在公开07表中，这里只填数量和说明。"}
+                )
+            if not standard and self.amount_yuan is None:
+                raise ValidationError({"amount_yuan": "请填写金额（万元）。"})
         allowed = COUNTS_BY_ITEM.get(self.item, ())
         errors = {
             field: f"{self._meta.get_field(field).verbose_name}不适用于{self.get_item_display()}。"
@@ -331,3 +349,28 @@ class ThreePublicExpense(models.Model):
         }
         if errors:
             raise ValidationError(errors)
+
+
+# The standard-format models live in their own module to keep this one readable.
+from .standard import (  # noqa: E402, F401
+    Cell,
+    ClassificationCode,
+    CodeScheme,
+    CodeVersion,
+    ColumnSpec,
+    ConsolidatedUnit,
+    ExplanationParagraph,
+    ExplanationSection,
+    FigureSection,
+    FigureUnit,
+    GlossaryTerm,
+    Measure,
+    NarrativeFigure,
+    ReportFormat,
+    ReportRow,
+    RowRole,
+    RowSource,
+    RowSpec,
+    TableNote,
+    TableSpec,
+)

@@ -102,7 +102,9 @@ def disclosure_page(*, slug: str, year: int, include_drafts: bool = False) -> Di
         tasks=tasks,
         statements=tables,
         three_public=records,
-        three_public_total_yuan=sum((r.amount_yuan for r in records), Decimal(0)),
+        three_public_total_yuan=sum(
+            (r.amount_yuan for r in records if r.amount_yuan is not None), Decimal(0)
+        ),
     )
     page.basic_sentence = narrative.basic_situation(
         agency=disclosure.agency,
