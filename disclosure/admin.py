@@ -89,6 +89,7 @@ class ThreePublicInline(admin.StackedInline):
                     ("delegations", "outbound_persons"),
                     ("vehicles_purchased", "vehicles_held"),
                     ("reception_batches", "reception_persons", "accompanying_persons"),
+                    ("foreign_reception_batches", "foreign_reception_persons"),
                 ],
                 "description": "只填写与该项目相关的数量，例如公务接待费填写接待批次和人次。",
             },

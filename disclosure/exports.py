@@ -12,8 +12,11 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from .models import (
     COUNT_FIELDS,
+    Cell,
+    ColumnSpec,
     Disclosure,
     ExpenditureLine,
+    ReportRow,
     Statement,
     ThreePublicExpense,
     ThreePublicItem,
@@ -37,6 +40,8 @@ HEADER = [
     "接待批次",
     "接待人次",
     "陪同人数",
+    "外宾接待批次",
+    "外宾接待人次",
 ]
 THREE_PUBLIC_LABEL = "“三公”经费"
 # The measure column: every figure of the 2014 format is a final (决算) amount; the standard
@@ -81,6 +86,33 @@ def line_row(line: ExpenditureLine) -> list[str]:
     ]
 
 
+def row_context(row: ReportRow) -> str:
+    """Where a row sits: its side, panel or "其中" parent, e.g. 收入/年初财政拨款结转和结余."""
+    parts = [row.side or row.panel, row.parent.name if row.parent_id else ""]
+    return "/".join(p for p in parts if p)
+
+
+def column_label(column: ColumnSpec) -> str:
+    return "/".join(p for p in (column.group, column.label) if p)
+
+
+def cell_row(cell: Cell) -> list[str]:
+    row = cell.row
+    d = row.disclosure
+    return [
+        neutralise(d.agency.name),
+        str(d.fiscal_year.year),
+        f"公开{row.table.number}表 {row.table.title}",
+        row.code,
+        neutralise(row.name),
+        neutralise(row_context(row)),
+        neutralise(column_label(cell.column)),
+        format_wan(cell.amount_yuan),
+        format_yuan(cell.amount_yuan),
+        *[""] * len(COUNT_FIELDS),
+    ]
+
+
 def three_public_row(record: ThreePublicExpense) -> list[str]:
     d = record.disclosure
     counts = [getattr(record, f) for f in COUNT_FIELDS]
@@ -91,7 +123,7 @@ def three_public_row(record: ThreePublicExpense) -> list[str]:
         "",
         record.get_item_display(),
         "",
-        FINAL,
+        FINAL if record.amount_yuan is not None else "",
         format_wan(record.amount_yuan),
         format_yuan(record.amount_yuan),
         *["" if c is None else str(c) for c in counts],
@@ -102,9 +134,10 @@ DISCLOSURE_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "d
 
 
 def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
-    """Every figure of the given disclosures: statement lines, then the three public expenses.
+    """Every figure of the given disclosures: 2014 statement lines, standard-format table cells,
+    then the three public expenses (amounts where the 2014 format has them, and counts).
 
-    Two streamed queries merged on the disclosure, so memory stays flat however many rows.
+    Three streamed queries merged on the disclosure, so memory stays flat however many rows.
     """
     lines = (
         ExpenditureLine.objects.filter(disclosure__in=disclosures)
@@ -122,11 +155,32 @@ def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
         .annotate(item_rank=item_rank)
         .order_by(*DISCLOSURE_ORDER, "item_rank")
     )
-    tagged_lines = ((_key(x.disclosure), 0, line_row(x)) for x in lines.iterator(chunk_size=CHUNK))
-    tagged_records = (
-        (_key(x.disclosure), 1, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
+    cells = (
+        Cell.objects.filter(row__disclosure__in=disclosures)
+        .select_related(
+            "row__disclosure__agency",
+            "row__disclosure__fiscal_year",
+            "row__table",
+            "row__parent",
+            "column",
+        )
+        .order_by(
+            "row__disclosure__fiscal_year__year",
+            "row__disclosure__agency_id",
+            "row__disclosure_id",
+            "row__table__number",
+            "row__order",
+            "column__order",
+        )
     )
-    merged = heapq.merge(tagged_lines, tagged_records, key=lambda t: t[:2])
+    tagged_lines = ((_key(x.disclosure), 0, line_row(x)) for x in lines.iterator(chunk_size=CHUNK))
+    tagged_cells = (
+        (_key(x.row.disclosure), 1, cell_row(x)) for x in cells.iterator(chunk_size=CHUNK)
+    )
+    tagged_records = (
+        (_key(x.disclosure), 2, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
+    )
+    merged = heapq.merge(tagged_lines, tagged_cells, tagged_records, key=lambda t: t[:2])
     for _disclosure_key, _section, row in merged:
         yield row
 

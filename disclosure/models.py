@@ -46,6 +46,22 @@ class FiscalYear(models.Model):
         choices=DisclosureFormat.choices,
         default=DisclosureFormat.STANDARD,
     )
+    code_version = models.ForeignKey(
+        "disclosure.CodeVersion",
+        verbose_name="科目版本",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="本年度使用的政府收支分类科目版本",
+    )
+    report_format = models.ForeignKey(
+        "disclosure.ReportFormat",
+        verbose_name="公开表格式",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="标准格式年度的公开表组成",
+    )
 
     class Meta:
         verbose_name = "年度"
@@ -271,7 +287,13 @@ COUNTS_BY_ITEM = {
     ThreePublicItem.OUTBOUND: ("delegations", "outbound_persons"),
     ThreePublicItem.VEHICLE_PURCHASE: ("vehicles_purchased",),
     ThreePublicItem.VEHICLE_RUNNING: ("vehicles_held",),
-    ThreePublicItem.RECEPTION: ("reception_batches", "reception_persons", "accompanying_persons"),
+    ThreePublicItem.RECEPTION: (
+        "reception_batches",
+        "reception_persons",
+        "accompanying_persons",
+        "foreign_reception_batches",
+        "foreign_reception_persons",
+    ),
 }
 COUNT_FIELDS = tuple(f for fields in COUNTS_BY_ITEM.values() for f in fields)
 
@@ -307,6 +329,8 @@ class ThreePublicExpense(models.Model):
     reception_batches = count_field("接待批次")
     reception_persons = count_field("接待人次")
     accompanying_persons = count_field("陪同人数")
+    foreign_reception_batches = count_field("其中：外宾接待批次")
+    foreign_reception_persons = count_field("其中：外宾接待人次")
     yoy_remark = models.CharField(
         "同比情况", max_length=100, blank=True, help_text="例如：同比基本持平"
     )

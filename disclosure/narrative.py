@@ -77,6 +77,8 @@ COUNT_PHRASES = (
     ("reception_batches", "接待批次{}次"),
     ("reception_persons", "接待人员{}人次"),
     ("accompanying_persons", "陪同人员{}人"),
+    ("foreign_reception_batches", "其中接待外宾{}批次"),
+    ("foreign_reception_persons", "外宾{}人次"),
 )
 
 

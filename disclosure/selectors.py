@@ -12,6 +12,7 @@ from bureaus.models import Agency
 from . import narrative
 from .models import (
     Disclosure,
+    DisclosureFormat,
     ExpenditureLine,
     FiscalYear,
     StaffingKind,
@@ -20,6 +21,8 @@ from .models import (
     ThreePublicItem,
     WorkTask,
 )
+from .references import count_values  # noqa: E402
+from .standard_selectors import previous_disclosure, standard_page  # noqa: E402
 
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
 
@@ -42,6 +45,9 @@ class DisclosurePage:
     statements: list[StatementTable]
     three_public: list
     three_public_total_yuan: Decimal
+    standard: object = None  # StandardPage for standard-format years
+    units: list = field(default_factory=list)
+    glossary: list = field(default_factory=list)
     basic_sentence: str = ""
     accounts_sentences: list[str] = field(default_factory=list)
     three_public_sentences: list[str] = field(default_factory=list)
@@ -106,6 +112,15 @@ def disclosure_page(*, slug: str, year: int, include_drafts: bool = False) -> Di
             (r.amount_yuan for r in records if r.amount_yuan is not None), Decimal(0)
         ),
     )
+    if disclosure.fiscal_year.disclosure_format == DisclosureFormat.STANDARD:
+        page.standard = standard_page(
+            disclosure=disclosure,
+            previous=previous_disclosure(disclosure),
+            counts=count_values(records),
+        )
+        page.units = list(disclosure.units.all())
+        page.glossary = list(disclosure.glossary.all())
+        return page
     page.basic_sentence = narrative.basic_situation(
         agency=disclosure.agency,
         quota=page.quota,

@@ -451,7 +451,8 @@ class NarrativeFigure(models.Model):
 TYPED_FIGURE = re.compile(
     r"\d[\d,，]*(?:\.\d+)?\s*(?:万元|元|%|％|辆|批次|人次|个|台（套）|分(?!钟))"
 )
-REFERENCE = re.compile(r"\[\[(?P<kind>[fc]):(?P<ref>[^\]]+)\]\]")
+# c: a table cell, f: a NarrativeFigure, t: a count of a three-public record (item.field).
+REFERENCE = re.compile(r"\[\[(?P<kind>[fct]):(?P<ref>[^\]]+)\]\]")
 
 
 class ExplanationSection(models.Model):

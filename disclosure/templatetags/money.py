@@ -14,3 +14,21 @@ def wan(yuan):
 @register.filter
 def yuan(value):
     return format_yuan(value)
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+@register.filter
+def cn_numeral(value):
+    """1 → 一, 12 → 十二, "05" → 五: the ordinals the documents number their parts with."""
+    n = int(value)
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+@register.filter
+def pct(value):
+    return "" if value is None else f"{value}%"
