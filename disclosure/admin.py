@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import services
+from .admin_standard import STANDARD_INLINES
 from .forms import WanAmountForm
 from .models import (
     Disclosure,
@@ -109,7 +110,14 @@ class DisclosureAdmin(admin.ModelAdmin):
         (None, {"fields": ["agency", "fiscal_year", ("status", "published_at")]}),
         ("单位负责人", {"fields": [("head_name", "head_posts")]}),
     ]
-    inlines = [StaffingInline, DutyInline, WorkTaskInline, ExpenditureLineInline, ThreePublicInline]
+    inlines = [
+        StaffingInline,
+        DutyInline,
+        WorkTaskInline,
+        ExpenditureLineInline,
+        ThreePublicInline,
+        *STANDARD_INLINES,
+    ]
     actions = ["publish"]
 
     @admin.action(description="发布所选决算公开", permissions=["publish"])

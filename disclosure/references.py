@@ -62,3 +62,18 @@ def unresolved(text: str, *, cells: dict, figures: dict, counts: dict) -> list[s
         for m in REFERENCE.finditer(text)
         if _value(m["kind"], m["ref"], cells, figures, counts) is None
     ]
+
+
+def values_for(disclosure) -> dict:
+    """Everything a paragraph of this disclosure may cite, keyed as references name it."""
+    from .models import Cell, NarrativeFigure, ThreePublicExpense
+
+    cells = {
+        cell_key(c.row.table.number, c.row.key, c.column.label): c.amount_yuan
+        for c in Cell.objects.filter(row__disclosure=disclosure).select_related(
+            "row__table", "row__parent", "column"
+        )
+    }
+    figures = {f.key: f for f in NarrativeFigure.objects.filter(disclosure=disclosure)}
+    counts = count_values(ThreePublicExpense.objects.filter(disclosure=disclosure))
+    return {"cells": cells, "figures": figures, "counts": counts}

@@ -11,6 +11,8 @@ from bureaus.models import Agency
 
 from . import narrative
 from .models import (
+    ClassificationCode,
+    CodeVersion,
     Disclosure,
     DisclosureFormat,
     ExpenditureLine,
@@ -199,3 +201,18 @@ def year_page(*, year: int) -> dict:
         .order_by("agency__region", "agency__name")
     )
     return {"fiscal_year": fiscal_year, "disclosures": disclosures}
+
+
+def code_version_for_year(year: int) -> CodeVersion | None:
+    """The year's own version if set, else the newest version in force that year."""
+    fiscal_year = FiscalYear.objects.filter(year=year).select_related("code_version").first()
+    if fiscal_year and fiscal_year.code_version:
+        return fiscal_year.code_version
+    return CodeVersion.objects.filter(first_year__lte=year).order_by("-first_year").first()
+
+
+def classification_for(*, year: int, scheme: str, code: str) -> ClassificationCode | None:
+    version = code_version_for_year(year)
+    if version is None:
+        return None
+    return ClassificationCode.objects.filter(version=version, scheme=scheme, code=code).first()

@@ -505,6 +505,12 @@ class ExplanationParagraph(models.Model):
         return self.text[:30]
 
     def clean(self) -> None:
+        from .references import unresolved, values_for
+
+        if self.section_id:
+            missing = unresolved(self.text, **values_for(self.section.disclosure))
+            if missing:
+                raise ValidationError({"text": "引用不存在：" + "、".join(missing[:5]) + "。"})
         plain = REFERENCE.sub("", self.text)
         typed = TYPED_FIGURE.findall(plain)
         if typed:

@@ -22,3 +22,25 @@ def seed(db):
 @pytest.fixture
 def seed_text() -> str:
     return SEED_SOURCE.read_text(encoding="utf-8")
+
+
+PUTUO_FIXTURE = ROOT / "fixtures" / "putuo-planning-resources-2024.json"
+PUTUO_SOURCE = ROOT / "fixtures" / "source" / "putuo-2024"
+
+
+@pytest.fixture
+def putuo(db):
+    """The real 2024 disclosure of 上海市普陀区规划和自然资源局 (standard format)."""
+    call_command("loaddata", str(PUTUO_FIXTURE), verbosity=0)
+    from disclosure.models import Disclosure
+
+    return Disclosure.objects.select_related("agency", "fiscal_year").get(
+        agency__slug="putuo-ghzy", fiscal_year__year=2024
+    )
+
+
+@pytest.fixture
+def putuo_source() -> dict:
+    import json
+
+    return json.loads((PUTUO_SOURCE / "disclosure.json").read_text(encoding="utf-8"))

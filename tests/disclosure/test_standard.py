@@ -1,0 +1,266 @@
+"""The current standard format: the real 2024 Putuo disclosure, every table, every sentence."""
+
+import csv
+import io
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from disclosure import selectors
+from disclosure.models import (
+    Cell,
+    ColumnSpec,
+    Disclosure,
+    ExplanationParagraph,
+    FiscalYear,
+    ReportRow,
+    TableSpec,
+    ThreePublicExpense,
+)
+from disclosure.money import format_wan
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/agencies/putuo-ghzy/2024/"
+
+
+def table_section(html: str, number: str) -> str:
+    start = html.index(f'id="table-{number}"')
+    end = html.find('<section class="public-table"', start + 1)
+    return html[start : end if end != -1 else html.index('id="part3"')]
+
+
+def expected_values(table: dict) -> list[str]:
+    """The printed cells of a table in reading order: blocks (side or panel), rows, columns."""
+    blocks: dict[str, list] = {}
+    for row in table["rows"]:
+        blocks.setdefault(row.get("side") or row.get("panel") or "", []).append(row)
+    side_columns = table.get("side_columns") or {}
+    values = []
+    for title, rows in blocks.items():
+        columns = side_columns.get(title, table["columns"])
+        for row in rows:
+            values += [row["cells"].get(c, "") for c in columns]
+    return values
+
+
+def test_every_table_shows_the_documents_figures_in_place(client, putuo, putuo_source):
+    html = client.get(URL).content.decode()
+    for table in putuo_source["tables"]:
+        section = table_section(html, table["number"])
+        assert table["title"] in section
+        if table["empty_note"]:
+            assert table["empty_note"] in section
+            continue
+        shown = [unescape(v).strip() for v in re.findall(r'<td class="num">([^<]*)</td>', section)]
+        assert shown == expected_values(table), table["number"]
+        for row in table["rows"]:
+            assert row["name"] in section, row["name"]
+
+
+def test_the_explanations_read_as_the_document(putuo, putuo_source):
+    page = selectors.disclosure_page(slug="putuo-ghzy", year=2024)
+    rendered = []
+    for section in page.standard.sections:
+        rendered += section.rendered
+        for sub in section.children:
+            rendered += sub.rendered
+    original = []
+    for section in putuo_source["explanations"]:
+        original += section["paragraphs"]
+        for sub in section.get("subsections", []):
+            original += sub["paragraphs"]
+
+    def squash(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    # Where the document printed a figure with fewer decimals than it is stored with.
+    precision = {"92%": "92.00%", "100万元": "100.00万元"}
+    assert len(rendered) == len([p for p in original if p])
+    for ours, theirs in zip(rendered, [p for p in original if p], strict=True):
+        theirs = squash(theirs)
+        for short, stored in precision.items():
+            theirs = (
+                theirs.replace(short, stored)
+                if short in theirs and stored in squash(ours)
+                else theirs
+            )
+        assert squash(ours) == theirs
+        assert "引用无效" not in ours
+
+
+def test_overview_functions_units_and_glossary(client, putuo, putuo_source):
+    text = unescape(re.sub(r"<[^>]+>", "", client.get(URL).content.decode()))
+    for function in putuo_source["functions"]:
+        assert function in text
+    for unit in putuo_source["units"]:
+        assert unit["name"] in text
+    for term in putuo_source["glossary"]:
+        assert term["term"] in text and term["definition"] in text
+    order = ["第一部分", "第二部分", "第三部分", "第四部分 名词解释"]
+    positions = [text.index(h) for h in order]
+    assert positions == sorted(positions)
+
+
+def test_budget_versus_final_per_item(client, putuo):
+    html = client.get(URL).content.decode()
+    section = html[html.index('id="budget-vs-final"') : html.index('id="part3"')]
+    row = re.search(r"2120101</td><th scope=\"row\">行政运行</th>(.*?)</tr>", section, re.S)[1]
+    assert re.findall(r'<td class="num">([^<]*)', row)[:3] == ["1115.48", "1092.80", "97.97%"]
+    # 三公 budget and final are columns of 公开07表.
+    table07 = table_section(html, "07")
+    assert "预算数" in table07 and "2.85" in table07 and "0.39" in table07
+
+
+def test_change_on_last_year_with_explanation(client, putuo):
+    fy2023 = FiscalYear.objects.create(
+        year=2023,
+        disclosure_format="standard",
+        code_version=putuo.fiscal_year.code_version,
+        report_format=putuo.fiscal_year.report_format,
+    )
+    last = Disclosure.objects.create(agency=putuo.agency, fiscal_year=fy2023, status="published")
+    table05 = TableSpec.objects.get(report_format=fy2023.report_format, number="05")
+    total = ColumnSpec.objects.get(table=table05, label="合计")
+    row = ReportRow.objects.create(
+        disclosure=last, table=table05, order=1, code="2120101", name="行政运行"
+    )
+    Cell.objects.create(row=row, column=total, amount_yuan=Decimal("9000000.00"))  # 900.00 万元
+    this_year = ReportRow.objects.get(disclosure=putuo, table=table05, code="2120101")
+    this_year.explanation = "人员调整，行政运行支出增加。"
+    this_year.save()
+
+    html = client.get(URL).content.decode()
+    section = table_section(html, "05")
+    row_html = re.search(r"2120101</td>.*?</tr>", section, re.S)[0]
+    assert [v.strip() for v in re.findall(r'<td class="num">([^<]*)', row_html)] == [
+        "1092.80",
+        "1084.02",
+        "8.77",
+        "900.00",
+        "192.80",
+        "21.42%",
+    ]
+    assert "变动较大" in row_html
+    assert "说明：人员调整，行政运行支出增加。" in section
+
+
+def test_csv_carries_every_cell_and_reads_back_to_the_same_figures(client, putuo, putuo_source):
+    response = client.get("/agencies/putuo-ghzy/2024.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    from_csv = {
+        (r["报表"][2:4], r["科目编码"] or r["项目"], r["上级项目"], r["栏目"]): Decimal(
+            r["金额（元）"]
+        )
+        for r in rows
+        if r["报表"].startswith("公开")
+    }
+    cells = Cell.objects.filter(row__disclosure=putuo).select_related(
+        "row__table", "row__parent", "column"
+    )
+    from_db = {}
+    for c in cells:
+        context = "/".join(
+            p
+            for p in (c.row.side or c.row.panel, c.row.parent.name if c.row.parent_id else "")
+            if p
+        )
+        label = "/".join(p for p in (c.column.group, c.column.label) if p)
+        from_db[(c.row.table.number, c.row.code or c.row.name, context, label)] = c.amount_yuan
+    assert from_csv == from_db
+    printed = sum(len(r["cells"]) for t in putuo_source["tables"] for r in t["rows"])
+    assert len(from_db) == printed + 13  # plus the 13 budgets stated in 情况说明 五（三）
+    counts = {r["项目"]: r for r in rows if r["报表"] == "“三公”经费"}
+    assert counts["公务接待费"]["接待批次"] == "2" and counts["公务接待费"]["接待人次"] == "26"
+
+
+def test_code_versions_resolve_by_year(putuo, seed):
+    assert (
+        selectors.classification_for(year=2014, scheme="functional", code="210").name
+        == "医疗卫生与计划生育支出"
+    )
+    assert (
+        selectors.classification_for(year=2024, scheme="functional", code="210").name
+        == "卫生健康支出"
+    )
+    assert (
+        selectors.classification_for(year=2030, scheme="functional", code="210").name
+        == "卫生健康支出"
+    )
+    assert selectors.code_version_for_year(2016).key == "2014"
+
+
+def test_row_with_a_code_of_another_version_is_refused(putuo):
+    row = ReportRow.objects.filter(disclosure=putuo, code="210").first()
+    row.classification = selectors.classification_for(year=2014, scheme="functional", code="210")
+    with pytest.raises(ValidationError, match="不属于本年度使用的科目版本"):
+        row.full_clean()
+
+
+def test_paragraphs_refuse_typed_figures_and_dangling_references(putuo):
+    section = putuo.explanation_sections.first()
+    with pytest.raises(ValidationError, match="不要直接输入"):
+        ExplanationParagraph(section=section, order=99, text="支出合计 123.45 万元。").full_clean()
+    with pytest.raises(ValidationError, match="引用不存在"):
+        ExplanationParagraph(
+            section=section, order=99, text="合计[[c:05|9999999|合计]]万元。"
+        ).full_clean()
+    ExplanationParagraph(
+        section=section, order=99, text="合计[[c:05|合计|合计]]万元，2024 年。"
+    ).full_clean()
+
+
+def test_standard_three_public_amount_lives_in_table_07(putuo):
+    record = ThreePublicExpense.objects.get(disclosure=putuo, item="reception")
+    record.amount_yuan = Decimal("3900.00")
+    with pytest.raises(ValidationError, match="公开07表"):
+        record.full_clean()
+
+
+def test_query_count_does_not_grow_with_rows(client, putuo, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(URL)
+    table05 = TableSpec.objects.get(report_format=putuo.fiscal_year.report_format, number="05")
+    total = ColumnSpec.objects.get(table=table05, label="合计")
+    for i in range(40):
+        row = ReportRow.objects.create(
+            disclosure=putuo, table=table05, order=100 + i, name=f"附加{i}"
+        )
+        Cell.objects.create(row=row, column=total, amount_yuan=Decimal(i))
+    with django_assert_num_queries(len(before.captured_queries)):
+        assert client.get(URL).status_code == 200
+    assert len(before.captured_queries) <= 20
+
+
+def test_clerk_edits_a_row_and_its_cells_in_wan(client, putuo):
+    perms = [
+        f"disclosure.{a}_{m}"
+        for a in ("view", "change", "add")
+        for m in ("disclosure", "reportrow", "cell", "classificationcode")
+    ]
+    client.force_login(UserFactory(permissions=perms + ["bureaus.view_agency"]))
+    assert client.get(f"/admin/disclosure/disclosure/{putuo.pk}/change/").status_code == 200
+    row = ReportRow.objects.get(disclosure=putuo, table__number="05", code="2120101")
+    body = client.get(f"/admin/disclosure/reportrow/{row.pk}/change/").content.decode()
+    assert 'value="1092.80"' in body and 'value="1115.48"' in body
+    # Autocomplete from this row's page offers only the 2018+ codes.
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "disclosure",
+            "model_name": "reportrow",
+            "field_name": "classification",
+            "term": "210",
+        },
+        headers={"referer": f"http://testserver/admin/disclosure/reportrow/{row.pk}/change/"},
+    )
+    names = [r["text"] for r in response.json()["results"]]
+    assert "210 卫生健康支出" in names and "210 医疗卫生与计划生育支出" not in names
+    assert format_wan(row.cells.get(column__label="合计").amount_yuan) == "1092.80"
