@@ -78,3 +78,18 @@ def load_formats(*, ReportFormat, TableSpec, ColumnSpec, RowSpec) -> None:
                 RowSpec(table=spec, order=order, **row)
                 for order, row in enumerate(table["rows"], 1)
             )
+
+
+def ensure_loaded() -> None:
+    """Load the reference data if a flush removed it (transactional tests, `manage.py flush`)."""
+    from . import models
+
+    if not models.CodeVersion.objects.exists():
+        load_codes(CodeVersion=models.CodeVersion, ClassificationCode=models.ClassificationCode)
+    if not models.ReportFormat.objects.exists():
+        load_formats(
+            ReportFormat=models.ReportFormat,
+            TableSpec=models.TableSpec,
+            ColumnSpec=models.ColumnSpec,
+            RowSpec=models.RowSpec,
+        )

@@ -3,6 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from disclosure import reference
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FIXTURE = ROOT / "fixtures" / "seed-liyang-xinfang-2014.json"
 SEED_SOURCE = ROOT / "fixtures" / "source" / "liyang-xinfang-2014.txt"
@@ -11,6 +13,7 @@ SEED_SOURCE = ROOT / "fixtures" / "source" / "liyang-xinfang-2014.txt"
 @pytest.fixture
 def seed(db):
     """The real 2014 disclosure of 溧阳市信访局, loaded exactly as `make demo` loads it."""
+    reference.ensure_loaded()  # a transactional test (live_server) flushes migration data
     call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
     from disclosure.models import Disclosure
 
@@ -31,6 +34,7 @@ PUTUO_SOURCE = ROOT / "fixtures" / "source" / "putuo-2024"
 @pytest.fixture
 def putuo(db):
     """The real 2024 disclosure of 上海市普陀区规划和自然资源局 (standard format)."""
+    reference.ensure_loaded()
     call_command("loaddata", str(PUTUO_FIXTURE), verbosity=0)
     from disclosure.models import Disclosure
 
