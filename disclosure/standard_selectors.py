@@ -17,7 +17,7 @@ from .models import (
     TableNote,
     TableSpec,
 )
-from .references import cell_key, render
+from .references import cell_key, format_figure, render
 
 # A change on last year (or a gap between budget and final) of this share or more is
 # "material": the page flags it and shows the clerk's explanation beside it.
@@ -73,6 +73,7 @@ class StandardPage:
     tables: list[TableView]
     sections: list = field(default_factory=list)
     budget_lines: list[BudgetLine] = field(default_factory=list)
+    figures: list = field(default_factory=list)
     previous: Disclosure | None = None
 
 
@@ -125,7 +126,12 @@ def standard_page(
     ]
     page = StandardPage(tables=tables, previous=previous)
     page.budget_lines = _budget_lines(specs, rows_by_table, values)
-    page.sections = _sections(disclosure, own_rows, values, columns_by_id, counts)
+    page.figures = list(
+        NarrativeFigure.objects.filter(disclosure=disclosure).order_by("order", "pk")
+    )
+    for figure in page.figures:
+        figure.printed = format_figure(figure.value, figure.unit)
+    page.sections = _sections(disclosure, own_rows, values, columns_by_id, counts, page.figures)
     return page
 
 
@@ -177,14 +183,14 @@ def _budget_lines(specs, rows_by_table, values) -> list[BudgetLine]:
     return lines
 
 
-def _sections(disclosure, rows, values, columns_by_id, counts) -> list:
+def _sections(disclosure, rows, values, columns_by_id, counts, figures) -> list:
     cells = {}
     for row in rows:
         for column_id, amount in values.get(row.pk, {}).items():
             column = columns_by_id.get(column_id)
             if column:
                 cells[cell_key(row.table.number, row.key, column.label)] = amount
-    figures = {f.key: f for f in NarrativeFigure.objects.filter(disclosure=disclosure)}
+    figures = {f.key: f for f in figures}
     sections = list(
         ExplanationSection.objects.filter(disclosure=disclosure)
         .prefetch_related("paragraphs")
