@@ -62,7 +62,8 @@ class ExpenditureLineInline(admin.TabularInline):
     model = ExpenditureLine
     form = ExpenditureLineForm
     extra = 0
-    fields = ["statement", "code", "name", "parent", "order", "amount_wan"]
+    fields = ["statement", "code", "classification", "name", "parent", "order", "amount_wan"]
+    autocomplete_fields = ["classification"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # "其中" parents come only from this disclosure's own lines.
@@ -118,7 +119,17 @@ class DisclosureAdmin(admin.ModelAdmin):
         ThreePublicInline,
         *STANDARD_INLINES,
     ]
-    actions = ["publish"]
+    actions = ["publish", "add_table_rows"]
+
+    @admin.action(description="按本年度格式生成公开表的固定行", permissions=["change"])
+    def add_table_rows(self, request, queryset):
+        for disclosure in queryset.select_related("fiscal_year__report_format", "agency"):
+            try:
+                created = services.disclosure_add_table_rows(disclosure=disclosure)
+            except ValidationError as exc:
+                messages.error(request, f"{disclosure}：{'；'.join(exc.messages)}")
+            else:
+                messages.success(request, f"{disclosure}：已生成 {created} 行。")
 
     @admin.action(description="发布所选决算公开", permissions=["publish"])
     def publish(self, request, queryset):
@@ -165,8 +176,17 @@ class ExpenditureLineAdmin(admin.ModelAdmin):
     list_filter = ["statement", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]
     search_fields = ["name", "code", "disclosure__agency__name"]
-    autocomplete_fields = ["disclosure", "parent"]
-    fields = ["disclosure", "statement", "code", "name", "parent", "order", "amount_wan"]
+    autocomplete_fields = ["disclosure", "parent", "classification"]
+    fields = [
+        "disclosure",
+        "statement",
+        "code",
+        "classification",
+        "name",
+        "parent",
+        "order",
+        "amount_wan",
+    ]
 
 
 @admin.register(ThreePublicExpense)

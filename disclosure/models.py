@@ -235,6 +235,14 @@ class ExpenditureLine(models.Model):
         validators=[CLASSIFICATION_CODE],
         help_text="政府收支分类科目编码；没有编码的项目（如基本支出）留空。",
     )
+    classification = models.ForeignKey(
+        "disclosure.ClassificationCode",
+        verbose_name="科目",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="本年度科目版本中的科目（功能分类或经济分类）。",
+    )
     name = models.CharField("项目名称", max_length=100)
     parent = models.ForeignKey(
         "self",
@@ -266,6 +274,13 @@ class ExpenditureLine(models.Model):
         return f"{self.code} {self.name}".strip()
 
     def clean(self) -> None:
+        if self.classification_id:
+            if self.classification.code != self.code:
+                raise ValidationError({"classification": "科目与科目编码不一致。"})
+            fiscal_year = self.disclosure.fiscal_year if self.disclosure_id else None
+            version = fiscal_year.code_version_id if fiscal_year else None
+            if version and self.classification.version_id != version:
+                raise ValidationError({"classification": "该科目不属于本年度使用的科目版本。"})
         parent = self.parent
         if parent is None:
             return

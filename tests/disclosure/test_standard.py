@@ -264,3 +264,45 @@ def test_clerk_edits_a_row_and_its_cells_in_wan(client, putuo):
     names = [r["text"] for r in response.json()["results"]]
     assert "210 卫生健康支出" in names and "210 医疗卫生与计划生育支出" not in names
     assert format_wan(row.cells.get(column__label="合计").amount_yuan) == "1092.80"
+
+
+def test_clerk_lays_out_a_new_standard_disclosure(client, putuo):
+    fy2025 = FiscalYear.objects.create(
+        year=2025,
+        disclosure_format="standard",
+        code_version=putuo.fiscal_year.code_version,
+        report_format=putuo.fiscal_year.report_format,
+    )
+    draft = Disclosure.objects.create(agency=putuo.agency, fiscal_year=fy2025)
+    client.force_login(
+        UserFactory(permissions=["disclosure.view_disclosure", "disclosure.change_disclosure"])
+    )
+    action = {"action": "add_table_rows", "_selected_action": [draft.pk]}
+    response = client.post("/admin/disclosure/disclosure/", action, follow=True)
+    assert "已生成 89 行" in response.content.decode()
+    rows = ReportRow.objects.filter(disclosure=draft)
+    assert rows.filter(table__number="01", side="收入", name="年初结转和结余").exists()
+    child = rows.get(table__number="07", name="公务用车购置费")
+    assert child.parent.name == "公务用车购置及运行维护费"
+    client.post("/admin/disclosure/disclosure/", action)
+    assert ReportRow.objects.filter(disclosure=draft).count() == 89  # idempotent
+    # A 2014-format year has no tables to lay out: a clear message, nothing written.
+    simple = Disclosure.objects.create(
+        agency=putuo.agency,
+        fiscal_year=FiscalYear.objects.create(year=2013, disclosure_format="2014"),
+    )
+    response = client.post(
+        "/admin/disclosure/disclosure/",
+        {"action": "add_table_rows", "_selected_action": [simple.pk]},
+        follow=True,
+    )
+    assert "该年度不是标准格式" in response.content.decode()
+    assert not ReportRow.objects.filter(disclosure=simple).exists()
+
+
+def test_seed_lines_point_at_2014_codes(seed):
+    line = seed.lines.get(code="201")
+    assert line.classification.version.key == "2014"
+    line.classification = selectors.classification_for(year=2024, scheme="functional", code="201")
+    with pytest.raises(ValidationError, match="不属于本年度使用的科目版本"):
+        line.full_clean()
