@@ -1,19 +1,41 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from bureaus.models import Agency
 
+# The standard-format models live in their own module to keep this one readable.
+from .standard import (  # noqa: F401
+    CODE_FORMAT,
+    Cell,
+    ClassificationCode,
+    CodeScheme,
+    CodeVersion,
+    ColumnSpec,
+    ConsolidatedUnit,
+    ExplanationParagraph,
+    ExplanationSection,
+    FigureSection,
+    FigureUnit,
+    GlossaryTerm,
+    Measure,
+    NarrativeFigure,
+    ReportFormat,
+    ReportRow,
+    RowRole,
+    RowSource,
+    RowSpec,
+    TableNote,
+    TableSpec,
+    check_classification,
+)
+
 NON_NEGATIVE = MinValueValidator(Decimal("0"), message="金额不能为负数。")
 NON_NEGATIVE_COUNT = MinValueValidator(0, message="数量不能为负数。")
-# 功能分类 类/款/项 have 3/5/7 digits; 经济分类 类/款 have 3/5.
-CLASSIFICATION_CODE = RegexValidator(
-    r"^(\d{3}|\d{5}|\d{7})$", "科目编码应为 3 位（类）、5 位（款）或 7 位（项）数字。"
-)
 
 
 def amount_field(verbose_name: str = "金额（元）") -> models.DecimalField:
@@ -232,7 +254,7 @@ class ExpenditureLine(models.Model):
         "科目编码",
         max_length=7,
         blank=True,
-        validators=[CLASSIFICATION_CODE],
+        validators=[CODE_FORMAT],
         help_text="政府收支分类科目编码；没有编码的项目（如基本支出）留空。",
     )
     classification = models.ForeignKey(
@@ -274,13 +296,7 @@ class ExpenditureLine(models.Model):
         return f"{self.code} {self.name}".strip()
 
     def clean(self) -> None:
-        if self.classification_id:
-            if self.classification.code != self.code:
-                raise ValidationError({"classification": "科目与科目编码不一致。"})
-            fiscal_year = self.disclosure.fiscal_year if self.disclosure_id else None
-            version = fiscal_year.code_version_id if fiscal_year else None
-            if version and self.classification.version_id != version:
-                raise ValidationError({"classification": "该科目不属于本年度使用的科目版本。"})
+        check_classification(self)
         parent = self.parent
         if parent is None:
             return
@@ -388,28 +404,3 @@ class ThreePublicExpense(models.Model):
         }
         if errors:
             raise ValidationError(errors)
-
-
-# The standard-format models live in their own module to keep this one readable.
-from .standard import (  # noqa: E402, F401
-    Cell,
-    ClassificationCode,
-    CodeScheme,
-    CodeVersion,
-    ColumnSpec,
-    ConsolidatedUnit,
-    ExplanationParagraph,
-    ExplanationSection,
-    FigureSection,
-    FigureUnit,
-    GlossaryTerm,
-    Measure,
-    NarrativeFigure,
-    ReportFormat,
-    ReportRow,
-    RowRole,
-    RowSource,
-    RowSpec,
-    TableNote,
-    TableSpec,
-)

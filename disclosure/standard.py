@@ -98,6 +98,19 @@ class ClassificationCode(models.Model):
         return {7: self.code[:5], 5: self.code[:3]}.get(len(self.code), "")
 
 
+def check_classification(line) -> None:
+    """A line's code (ExpenditureLine or ReportRow) must match its classification, which must
+    belong to the code version of the disclosure's year."""
+    if not line.classification_id:
+        return
+    if line.classification.code != line.code:
+        raise ValidationError({"classification": "科目与科目编码不一致。"})
+    fiscal_year = line.disclosure.fiscal_year if line.disclosure_id else None
+    version = fiscal_year.code_version_id if fiscal_year else None
+    if version and line.classification.version_id != version:
+        raise ValidationError({"classification": "该科目不属于本年度使用的科目版本。"})
+
+
 class ReportFormat(models.Model):
     """A set of public tables, e.g. 上海市 2024 年度部门决算 (公开01–09表)."""
 
@@ -298,12 +311,7 @@ class ReportRow(models.Model):
         return "/".join(p for p in parts if p)
 
     def clean(self) -> None:
-        if self.classification_id and self.classification.code != self.code:
-            raise ValidationError({"classification": "科目与科目编码不一致。"})
-        fiscal_year = self.disclosure.fiscal_year if self.disclosure_id else None
-        version = fiscal_year.code_version_id if fiscal_year else None
-        if self.classification_id and version and self.classification.version_id != version:
-            raise ValidationError({"classification": "该科目不属于本年度使用的科目版本。"})
+        check_classification(self)
 
 
 class Cell(models.Model):
