@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from disclosure import services
+from disclosure import permissions, services
 from disclosure.models import Disclosure, ExpenditureLine
 from tests.factories import (
     AUDITOR,
@@ -284,3 +284,22 @@ def test_history_cannot_be_reverted(client, worlds):
     assert client.get(url).status_code == 200
     assert client.post(url, {"head_name": "回滚"}).status_code == 403
     assert reload(own.draft).head_name != "回滚"
+
+
+@pytest.mark.parametrize(
+    ("role", "visible", "editable"),
+    [
+        (CLERK, {"本"}, {"本"}),
+        (REVIEWER, {"本", "他"}, set()),
+        (AUDITOR, {"本", "他"}, set()),
+        ("admin", {"本", "他"}, {"本", "他"}),
+    ],
+)
+def test_scoping_selectors(client, worlds, role, visible, editable):
+    own, _other = worlds
+    user = login(client, role, own.agency)
+    seen = permissions.disclosures_visible_to(user)
+    assert {d.agency.name[0] for d in seen} == visible
+    assert seen.count() == 3 * len(visible)  # drafts, submitted and published alike
+    writable = permissions.disclosures_editable_by(user)
+    assert {(d.agency.name[0], d.status) for d in writable} == {(t, "draft") for t in editable}
