@@ -21,7 +21,7 @@ migrate: $(STAMP)
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 
 seed: migrate
-	$(DEMO_ENV) $(MANAGE) loaddata fixtures/seed-liyang-xinfang-2014.json fixtures/putuo-planning-resources-2024.json
+	$(DEMO_ENV) $(MANAGE) load_seed
 	$(DEMO_ENV) $(MANAGE) demo_accounts
 
 demo: seed

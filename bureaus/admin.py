@@ -1,12 +1,19 @@
 from django.contrib import admin
 
+from disclosure.permissions import AuditLogAdmin, ScopedHistoryAdmin
+
 from .models import Agency
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ScopedHistoryAdmin):
     list_display = ["name", "unit_kind", "level", "region", "parent"]
     list_filter = ["unit_kind", "region"]
     list_select_related = ["parent"]
     search_fields = ["name", "region"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "clerks"]
+
+
+@admin.register(Agency.history.model)
+class AgencyAuditLogAdmin(AuditLogAdmin):
+    list_display = [*AuditLogAdmin.list_display, "name"]

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+
+from disclosure.audit import AuditTrail
 
 
 class UnitKind(models.TextChoices):
@@ -41,6 +44,17 @@ class Agency(models.Model):
     region = models.CharField(
         "所属地区", max_length=50, blank=True, help_text="例如：江苏省溧阳市。"
     )
+    # Row-level scoping: a clerk sees and edits only the disclosures of the agencies bound here.
+    clerks = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="财务录入员",
+        blank=True,
+        related_name="clerk_agencies",
+        help_text="可以录入、编辑和提交本单位决算公开的用户。",
+    )
+
+    # Binding a clerk to an agency grants access to its figures, so the binding is audited too.
+    history = AuditTrail(m2m_fields=["clerks"])
 
     class Meta:
         verbose_name = "单位"

@@ -8,7 +8,7 @@ import re
 
 from django.contrib import admin
 
-from .forms import WanAmountForm
+from .forms import WanAmountForm, WanDisplay
 from .models import (
     Cell,
     ClassificationCode,
@@ -26,6 +26,7 @@ from .models import (
     TableNote,
     TableSpec,
 )
+from .permissions import AgencyScopedAdminMixin, ScopedHistoryAdmin
 
 DISCLOSURE_PAGE = re.compile(r"/disclosure/disclosure/(\d+)/change/")
 ROW_PAGE = re.compile(r"/disclosure/reportrow/(\d+)/change/")
@@ -98,7 +99,7 @@ class TableSpecAdmin(admin.ModelAdmin):
     inlines = [ColumnInline, RowSpecInline]
 
 
-class CellInline(admin.TabularInline):
+class CellInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
     model = Cell
     form = CellForm
     extra = 0
@@ -117,7 +118,7 @@ class CellInline(admin.TabularInline):
 
 
 @admin.register(ReportRow)
-class ReportRowAdmin(admin.ModelAdmin):
+class ReportRowAdmin(ScopedHistoryAdmin):
     list_display = ["__str__", "table", "side", "disclosure"]
     list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]
@@ -136,7 +137,7 @@ class ReportRowAdmin(admin.ModelAdmin):
     inlines = [CellInline]
 
 
-class ReportRowInline(admin.TabularInline):
+class ReportRowInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = ReportRow
     extra = 0
     fields = [
@@ -155,32 +156,32 @@ class ReportRowInline(admin.TabularInline):
     classes = ["collapse"]
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = ConsolidatedUnit
     extra = 0
     classes = ["collapse"]
 
 
-class GlossaryInline(admin.TabularInline):
+class GlossaryInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = GlossaryTerm
     extra = 0
     classes = ["collapse"]
 
 
-class TableNoteInline(admin.TabularInline):
+class TableNoteInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = TableNote
     extra = 0
     classes = ["collapse"]
 
 
-class NarrativeFigureInline(admin.TabularInline):
+class NarrativeFigureInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = NarrativeFigure
     extra = 0
     fields = ["section", "key", "label", "value", "unit", "order"]
     classes = ["collapse"]
 
 
-class ExplanationSectionInline(admin.TabularInline):
+class ExplanationSectionInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = ExplanationSection
     extra = 0
     fields = ["order", "number", "title", "parent"]
@@ -198,13 +199,13 @@ STANDARD_INLINES = [
 ]
 
 
-class ParagraphInline(admin.StackedInline):
+class ParagraphInline(AgencyScopedAdminMixin, admin.StackedInline):
     model = ExplanationParagraph
     extra = 0
 
 
 @admin.register(ExplanationSection)
-class ExplanationSectionAdmin(admin.ModelAdmin):
+class ExplanationSectionAdmin(ScopedHistoryAdmin):
     list_display = ["__str__", "disclosure"]
     list_filter = ["disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib import admin
 
 from .money import WAN_PLACES, wan_to_yuan, yuan_to_wan
 
@@ -45,3 +46,11 @@ class WanAmountForm(forms.ModelForm):
         # An empty optional amount clears it (three-public records of the standard format).
         self.instance.amount_yuan = None if wan is None else wan_to_yuan(wan)
         return cleaned
+
+
+class WanDisplay:
+    """Admin mixin: a read-only page (published, or a reviewer's view) shows 万元 too."""
+
+    @admin.display(description="金额（万元）")
+    def amount_wan(self, obj):
+        return wan_for_input(obj.amount_yuan) if obj.amount_yuan is not None else ""

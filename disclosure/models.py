@@ -8,6 +8,16 @@ from django.urls import reverse
 
 from bureaus.models import Agency
 
+from .audit import AuditTrail
+from .immutability import (
+    DisclosurePart,
+    GuardedQuerySet,
+    PublishedDisclosureError,
+    frozen_disclosure_trigger,
+    frozen_part_trigger,
+    refuse_unless_editable,
+)
+
 # The standard-format models live in their own module to keep this one readable.
 from .standard import (  # noqa: F401
     CODE_FORMAT,
@@ -32,6 +42,12 @@ from .standard import (  # noqa: F401
     TableNote,
     TableSpec,
     check_classification,
+)
+from .workflow import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    DisclosureStatus,
+    fields_allowed_to_change,
 )
 
 NON_NEGATIVE = MinValueValidator(Decimal("0"), message="金额不能为负数。")
@@ -94,21 +110,33 @@ class FiscalYear(models.Model):
         return f"{self.year}年度"
 
 
-class DisclosureStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-
-
-class DisclosureQuerySet(models.QuerySet):
+class DisclosureQuerySet(GuardedQuerySet):
     def published(self):
         return self.filter(status=DisclosureStatus.PUBLISHED)
+
+    def current(self):
+        """What citizens read: per agency and year, the one published revision.
+
+        Earlier revisions of a corrected disclosure are superseded, and a constraint allows one
+        published revision per agency and year, so this is exactly the current revision.
+        """
+        return self.filter(status=DisclosureStatus.PUBLISHED)
+
+    def editable(self):
+        return self.filter(status__in=EDITABLE_STATUSES)
 
     def for_year(self, year: int):
         return self.filter(fiscal_year__year=year)
 
 
 class Disclosure(models.Model):
-    """One agency's final accounts for one fiscal year: the narrative and, below it, the figures."""
+    """One agency's final accounts for one fiscal year: the narrative and, below it, the figures.
+
+    A correction of a published disclosure is a new row of the same agency and year with the
+    next `revision`, pointing at the revision it `corrects`; publishing it supersedes the old one.
+    """
+
+    disclosure_path = ""  # the row is its own disclosure (see immutability.DisclosurePart)
 
     agency = models.ForeignKey(
         Agency, verbose_name="单位", on_delete=models.PROTECT, related_name="disclosures"
@@ -121,6 +149,24 @@ class Disclosure(models.Model):
     )
     # Null for a historical document whose publication date is not known (the 2014 seed).
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    revision = models.PositiveSmallIntegerField("修订版本", default=1, editable=False)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="所更正的版本",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField("更正原因", blank=True, editable=False)
+    return_comment = models.TextField("退回意见", blank=True, editable=False)
+    publication_note = models.TextField(
+        "发布说明", blank=True, editable=False, help_text="审核人员对核对警告的解释。"
+    )
+    # Optimistic locking: every save through the admin or a service increments it, and a save
+    # carrying an older number is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField("版本号", default=1)
     head_name = models.CharField("单位负责人", max_length=50, blank=True)
     head_posts = models.CharField(
         "负责人职务", max_length=200, blank=True, help_text="例如：市政府办公室副主任、信访局长"
@@ -129,22 +175,71 @@ class Disclosure(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = DisclosureQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = "决算公开"
         verbose_name_plural = "决算公开"
-        ordering = ["-fiscal_year__year", "agency__name"]
-        permissions = [("publish_disclosure", "可以发布决算公开")]
+        ordering = ["-fiscal_year__year", "agency__name", "-revision"]
+        base_manager_name = "objects"
+        permissions = [
+            ("submit_disclosure", "可以提交决算公开审核"),
+            ("return_disclosure", "可以退回决算公开"),
+            ("publish_disclosure", "可以发布决算公开"),
+            ("correct_disclosure", "可以发起决算公开更正"),
+            ("view_all_agencies", "可以查看所有单位的决算公开"),
+            ("import_disclosure", "可以导入决算数据"),
+            ("export_disclosure", "可以导出决算数据"),
+        ]
         constraints = [
+            # A clerk adding a second disclosure for an agency and year meets this one first.
             models.UniqueConstraint(
-                fields=["agency", "fiscal_year"],
-                name="one_disclosure_per_agency_year",
+                fields=["agency", "fiscal_year", "revision"],
+                name="one_disclosure_per_agency_year_revision",
                 violation_error_message="该单位该年度的决算公开已存在，请编辑已有的一份。",
             ),
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"],
+                condition=Q(status=DisclosureStatus.PUBLISHED),
+                name="one_current_disclosure_per_agency_year",
+                violation_error_message="该单位该年度已有一份现行的已发布决算公开。",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_revision_per_agency_year",
+                violation_error_message="该单位该年度已有一份正在编辑或审核中的决算公开。",
+            ),
+            models.CheckConstraint(
+                condition=Q(revision=1, corrects__isnull=True)
+                | Q(revision__gt=1, corrects__isnull=False),
+                name="correction_points_to_what_it_corrects",
+                violation_error_message="更正版本必须指向所更正的版本。",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="correction_has_a_reason",
+                violation_error_message="请填写更正原因。",
+            ),
         ]
+        triggers = [frozen_disclosure_trigger()]
 
     def __str__(self) -> str:
-        return f"{self.agency.name} {self.fiscal_year.year}年度决算"
+        revision = f"（第{self.revision}版）" if self.revision > 1 else ""
+        return f"{self.agency.name} {self.fiscal_year.year}年度决算{revision}"
+
+    def save(self, *args, **kwargs):
+        # Content of a submitted or published disclosure is locked; only the workflow's own
+        # status changes (made by the services, with update_fields) get through.
+        if not self._state.adding and self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True)
+            stored_status = stored.first()
+            if stored_status is not None and stored_status not in EDITABLE_STATUSES:
+                allowed = fields_allowed_to_change(stored_status, self.status)
+                update_fields = kwargs.get("update_fields")
+                if not update_fields or not set(update_fields) <= allowed:
+                    raise PublishedDisclosureError()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -156,13 +251,17 @@ class Disclosure(models.Model):
             "disclosure_csv", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
         )
 
+    def delete(self, *args, **kwargs):
+        refuse_unless_editable([self.pk])
+        return super().delete(*args, **kwargs)
+
 
 class StaffingKind(models.TextChoices):
     QUOTA = "quota", "编制"
     ACTUAL = "actual", "实有人员"
 
 
-class StaffingEntry(models.Model):
+class StaffingEntry(DisclosurePart):
     """编制 (approved posts) and 实有人员 (actual headcount), each by category."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="staffing")
@@ -171,7 +270,7 @@ class StaffingEntry(models.Model):
     headcount = models.IntegerField("人数", validators=[NON_NEGATIVE_COUNT])
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "人员编制与实有人数"
         verbose_name_plural = "人员编制与实有人数"
         ordering = ["kind", "order", "pk"]
@@ -188,14 +287,14 @@ class StaffingEntry(models.Model):
         return f"{self.get_kind_display()} {self.category} {self.headcount}人"
 
 
-class Duty(models.Model):
+class Duty(DisclosurePart):
     """One item of 基本职能和业务范围 (an ordered list)."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="duties")
     order = models.PositiveSmallIntegerField("序号")
     text = models.TextField("内容")
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "基本职能"
         verbose_name_plural = "基本职能和业务范围"
         ordering = ["order", "pk"]
@@ -204,14 +303,14 @@ class Duty(models.Model):
         return f"{self.order}、{self.text[:20]}"
 
 
-class WorkTask(models.Model):
+class WorkTask(DisclosurePart):
     """A numbered heading of 年度工作任务; its numbered sub-items are WorkTaskItem."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField("序号")
     heading = models.CharField("标题", max_length=300)
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "年度工作任务"
         verbose_name_plural = "年度工作任务"
         ordering = ["order", "pk"]
@@ -220,15 +319,22 @@ class WorkTask(models.Model):
         return f"{self.order}、{self.heading}"
 
 
-class WorkTaskItem(models.Model):
+# A sub-item reaches its disclosure through its task; the trigger needs the same path in SQL.
+TASK_OWNER_SQL = "(SELECT disclosure_id FROM disclosure_worktask WHERE id = {row}.task_id)"
+
+
+class WorkTaskItem(DisclosurePart):
+    disclosure_path = "task__disclosure"
+
     task = models.ForeignKey(WorkTask, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField("序号")
     text = models.TextField("内容")
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "工作任务子项"
         verbose_name_plural = "工作任务子项"
         ordering = ["order", "pk"]
+        triggers = [frozen_part_trigger(TASK_OWNER_SQL)]
 
     def __str__(self) -> str:
         return f"（{self.order}）{self.text[:20]}"
@@ -241,7 +347,7 @@ class Statement(models.TextChoices):
     FUNCTIONAL = "functional", "支出按功能分类"
 
 
-class ExpenditureLine(models.Model):
+class ExpenditureLine(DisclosurePart):
     """One figure of a statement: a row (code and name) with its amount.
 
     A line with a parent is a "其中" (of which) breakdown of that parent; "其中" lists need not
@@ -277,7 +383,7 @@ class ExpenditureLine(models.Model):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     amount_yuan = amount_field()
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "收支决算项目"
         verbose_name_plural = "收支决算项目"
         ordering = ["statement", "order", "pk"]
@@ -333,7 +439,7 @@ def count_field(verbose_name: str) -> models.IntegerField:
     return models.IntegerField(verbose_name, null=True, blank=True, validators=[NON_NEGATIVE_COUNT])
 
 
-class ThreePublicExpense(models.Model):
+class ThreePublicExpense(DisclosurePart):
     """One of the "three public expenses" with its counts and explanation.
 
     The total is never stored: it is the sum of the items, so it cannot disagree with them.
@@ -369,7 +475,7 @@ class ThreePublicExpense(models.Model):
         "说明", blank=True, help_text="例如支出为零的原因：年度没有出国安排"
     )
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "“三公”经费"
         verbose_name_plural = "“三公”经费"
         ordering = ["disclosure", "item"]

@@ -2,29 +2,35 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from bureaus.models import Agency
 
 from . import narrative
 from .models import (
+    COUNT_FIELDS,
     ClassificationCode,
     CodeVersion,
     Disclosure,
     DisclosureFormat,
     ExpenditureLine,
     FiscalYear,
+    StaffingEntry,
     StaffingKind,
     Statement,
     ThreePublicExpense,
     ThreePublicItem,
     WorkTask,
 )
+from .money import format_wan
+from .permissions import disclosures_visible_to
 from .references import count_values  # noqa: E402
 from .standard_selectors import previous_disclosure, standard_page  # noqa: E402
+from .workflow import FROZEN_STATUSES
 
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
 
@@ -35,6 +41,21 @@ class StatementTable:
     label: str
     lines: list  # top-level lines, each with .child_lines
     total_yuan: Decimal
+
+
+@dataclass
+class FigureChange:
+    label: str
+    old: str  # "—" when the figure was added by the correction
+    new: str  # "—" when the correction removed it
+
+
+@dataclass
+class Correction:
+    revision: int
+    published_at: datetime | None  # None: a correction still in review (staff preview only)
+    reason: str
+    changes: list[FigureChange]
 
 
 @dataclass
@@ -53,6 +74,7 @@ class DisclosurePage:
     basic_sentence: str = ""
     accounts_sentences: list[str] = field(default_factory=list)
     three_public_sentences: list[str] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)  # newest first
 
     @property
     def quota_total(self) -> int:
@@ -63,12 +85,21 @@ class DisclosurePage:
         return sum(e.headcount for e in self.actual)
 
 
-def disclosure_get(*, slug: str, year: int, include_drafts: bool = False) -> Disclosure:
-    """Raises Disclosure.DoesNotExist for an unknown or (for citizens) unpublished disclosure."""
-    qs = Disclosure.objects.select_related("agency", "fiscal_year")
-    if not include_drafts:
-        qs = qs.published()
-    return qs.get(agency__slug=slug, fiscal_year__year=year)
+def disclosure_get(*, slug: str, year: int, viewer=None) -> Disclosure:
+    """The current published revision of an agency's year.
+
+    Staff who may read this agency's disclosures (`viewer`) preview its newest revision instead:
+    a draft, or a correction in review. Raises Disclosure.DoesNotExist when there is none.
+    """
+    qs = Disclosure.objects.select_related("agency", "fiscal_year").filter(
+        agency__slug=slug, fiscal_year__year=year
+    )
+    if viewer is not None and viewer.is_authenticated:
+        visible = qs.filter(pk__in=disclosures_visible_to(viewer).values("pk"))
+        newest = visible.order_by("-revision").first()
+        if newest is not None:
+            return newest
+    return qs.current().get()
 
 
 def statement_tables(lines) -> list[StatementTable]:
@@ -91,8 +122,8 @@ def statement_tables(lines) -> list[StatementTable]:
     return tables
 
 
-def disclosure_page(*, slug: str, year: int, include_drafts: bool = False) -> DisclosurePage:
-    disclosure = disclosure_get(slug=slug, year=year, include_drafts=include_drafts)
+def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
+    disclosure = disclosure_get(slug=slug, year=year, viewer=viewer)
     staffing = list(disclosure.staffing.all())
     tasks = list(
         WorkTask.objects.filter(disclosure=disclosure).prefetch_related("items").order_by("order")
@@ -140,7 +171,82 @@ def disclosure_page(*, slug: str, year: int, include_drafts: bool = False) -> Di
     page.three_public_sentences = narrative.three_public(
         records=records, total_yuan=page.three_public_total_yuan
     )
+    if disclosure.corrects_id is not None:
+        page.corrections = correction_history(disclosure)
     return page
+
+
+# --- corrections: what changed, old → new, computed from the revisions themselves ---------------
+
+
+def _wan_text(yuan) -> str:
+    return f"{format_wan(yuan)}万元"
+
+
+def _figures_by_revision(ids: list[int]) -> dict[int, dict[tuple, tuple[str, str]]]:
+    """Per revision: figure key → (label, display value). Three queries whatever the size."""
+    figures: dict[int, dict] = defaultdict(dict)
+    lines = ExpenditureLine.objects.filter(disclosure__in=ids).values_list(
+        "disclosure_id", "statement", "code", "name", "amount_yuan"
+    )
+    for disclosure_id, statement, code, name, amount in lines.order_by("statement", "order", "pk"):
+        label = f"{Statement(statement).label}：{f'{code} ' if code else ''}{name}"
+        figures[disclosure_id][("line", statement, code, name)] = (label, _wan_text(amount))
+    records = ThreePublicExpense.objects.filter(disclosure__in=ids).values_list(
+        "disclosure_id", "item", "amount_yuan", *COUNT_FIELDS
+    )
+    for disclosure_id, item, amount, *counts in records.order_by("item"):
+        item_label = f"“三公”经费：{ThreePublicItem(item).label}"
+        figures[disclosure_id][("three_public", item)] = (item_label, _wan_text(amount))
+        for name, count in zip(COUNT_FIELDS, counts, strict=True):
+            if count is not None:
+                verbose = ThreePublicExpense._meta.get_field(name).verbose_name
+                figures[disclosure_id][(item, name)] = (f"{item_label}（{verbose}）", str(count))
+    staffing = StaffingEntry.objects.filter(disclosure__in=ids).values_list(
+        "disclosure_id", "kind", "category", "headcount"
+    )
+    for disclosure_id, kind, category, headcount in staffing.order_by("kind", "order", "pk"):
+        label = f"{StaffingKind(kind).label}：{category}"
+        figures[disclosure_id][("staffing", kind, category)] = (label, f"{headcount}人")
+    return figures
+
+
+def _diff(old: dict, new: dict) -> list[FigureChange]:
+    changes = [
+        FigureChange(label, old[key][1] if key in old else "—", value)
+        for key, (label, value) in new.items()
+        if key not in old or old[key][1] != value
+    ]
+    changes += [
+        FigureChange(label, value, "—") for key, (label, value) in old.items() if key not in new
+    ]
+    return changes
+
+
+def correction_history(disclosure: Disclosure) -> list[Correction]:
+    """Every correction up to this revision, newest first, with each changed figure.
+
+    Lines match on (statement, code, name), three-public records on item, staffing on
+    (kind, category). Four queries, however many revisions and figures.
+    """
+    chain = list(
+        Disclosure.objects.filter(
+            Q(status__in=FROZEN_STATUSES) | Q(pk=disclosure.pk),
+            agency=disclosure.agency_id,
+            fiscal_year=disclosure.fiscal_year_id,
+            revision__lte=disclosure.revision,
+        )
+        .order_by("revision")
+        .values_list("pk", "revision", "corrects_id", "published_at", "correction_reason")
+    )
+    figures = _figures_by_revision([row[0] for row in chain])
+    in_chain = {row[0] for row in chain}
+    corrections = [
+        Correction(revision, published_at, reason, _diff(figures[corrects], figures[pk]))
+        for pk, revision, corrects, published_at, reason in chain
+        if corrects in in_chain
+    ]
+    return corrections[::-1]
 
 
 def _money_sum(queryset, field_name: str):
@@ -156,13 +262,13 @@ def _money_sum(queryset, field_name: str):
 
 
 def published_with_totals():
-    """Published disclosures with their total expenditure and three-public total, for lists."""
+    """Current published revisions with their expenditure and three-public totals, for lists."""
     expenditure = ExpenditureLine.objects.filter(
         disclosure=OuterRef("pk"), statement=Statement.EXPENDITURE, parent__isnull=True
     )
     three_public = ThreePublicExpense.objects.filter(disclosure=OuterRef("pk"))
     return (
-        Disclosure.objects.published()
+        Disclosure.objects.current()
         .select_related("agency", "fiscal_year")
         .annotate(
             expenditure_yuan=_money_sum(expenditure, "amount_yuan"),
@@ -173,7 +279,7 @@ def published_with_totals():
 
 def home_page() -> dict:
     disclosures = list(
-        Disclosure.objects.published()
+        Disclosure.objects.current()
         .select_related("agency", "fiscal_year")
         .order_by("agency__region", "agency__name", "-fiscal_year__year")
     )

@@ -12,6 +12,14 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from .immutability import DisclosurePart, frozen_part_trigger
+
+# Cells and paragraphs reach their disclosure through their row or section.
+ROW_OWNER_SQL = "(SELECT disclosure_id FROM disclosure_reportrow WHERE id = {row}.row_id)"
+SECTION_OWNER_SQL = (
+    "(SELECT disclosure_id FROM disclosure_explanationsection WHERE id = {row}.section_id)"
+)
+
 NON_NEGATIVE_MESSAGE = "金额不能为负数。"
 CODE_FORMAT = RegexValidator(
     r"^(\d{3}|\d{5}|\d{7})$", "科目编码应为 3 位（类）、5 位（款）或 7 位（项）数字。"
@@ -247,7 +255,7 @@ class RowSpec(models.Model):
         return self.name
 
 
-class ReportRow(models.Model):
+class ReportRow(DisclosurePart):
     """One printed row of one public table of one disclosure."""
 
     disclosure = models.ForeignKey(
@@ -281,7 +289,7 @@ class ReportRow(models.Model):
         "变动说明", blank=True, help_text="较上年或较预算变动较大的原因，公开页面显示在数字旁"
     )
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "公开表行"
         verbose_name_plural = "公开表行"
         ordering = ["table", "order", "pk"]
@@ -314,16 +322,19 @@ class ReportRow(models.Model):
         check_classification(self)
 
 
-class Cell(models.Model):
+class Cell(DisclosurePart):
     """A figure: (row, column) → amount in exact 元."""
+
+    disclosure_path = "row__disclosure"
 
     row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="cells")
     column = models.ForeignKey(ColumnSpec, verbose_name="栏目", on_delete=models.PROTECT)
     amount_yuan = models.DecimalField("金额（元）", max_digits=15, decimal_places=2)
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "数字"
         verbose_name_plural = "数字"
+        triggers = [frozen_part_trigger(ROW_OWNER_SQL)]
         constraints = [
             models.UniqueConstraint(fields=["row", "column"], name="cell_once"),
             models.CheckConstraint(condition=Q(amount_yuan__gte=0), name="cell_amount_gte_0"),
@@ -339,7 +350,7 @@ class Cell(models.Model):
             raise ValidationError({"column": "栏目不属于该行所在的表。"})
 
 
-class TableNote(models.Model):
+class TableNote(DisclosurePart):
     """The note published with a table of this disclosure, e.g. why it is empty."""
 
     disclosure = models.ForeignKey(
@@ -348,7 +359,7 @@ class TableNote(models.Model):
     table = models.ForeignKey(TableSpec, verbose_name="公开表", on_delete=models.PROTECT)
     text = models.TextField("说明")
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "表说明"
         verbose_name_plural = "表说明（空表说明）"
         constraints = [
@@ -359,7 +370,7 @@ class TableNote(models.Model):
         return self.text[:30]
 
 
-class ConsolidatedUnit(models.Model):
+class ConsolidatedUnit(DisclosurePart):
     """决算单位构成: the units whose accounts the department's final accounts consolidate."""
 
     disclosure = models.ForeignKey(
@@ -369,7 +380,7 @@ class ConsolidatedUnit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     remark = models.CharField("备注", max_length=50, blank=True, help_text="如 本级、下属事业单位")
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "决算单位"
         verbose_name_plural = "部门决算单位构成"
         ordering = ["order", "pk"]
@@ -378,7 +389,7 @@ class ConsolidatedUnit(models.Model):
         return self.name
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(DisclosurePart):
     disclosure = models.ForeignKey(
         "disclosure.Disclosure", on_delete=models.CASCADE, related_name="glossary"
     )
@@ -386,7 +397,7 @@ class GlossaryTerm(models.Model):
     term = models.CharField("名词", max_length=100)
     definition = models.TextField("解释")
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "名词解释"
         verbose_name_plural = "名词解释"
         ordering = ["order", "pk"]
@@ -416,7 +427,7 @@ class FigureUnit(models.TextChoices):
     POINTS = "分", "分"
 
 
-class NarrativeFigure(models.Model):
+class NarrativeFigure(DisclosurePart):
     """A figure the 情况说明 states that no table holds (机关运行经费, 政府采购, 资产, 绩效 …).
 
     Paragraphs cite it as [[f:key]]; it is stored once and printed wherever it is cited.
@@ -439,7 +450,7 @@ class NarrativeFigure(models.Model):
     unit = models.CharField("单位", max_length=8, choices=FigureUnit.choices)
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "情况说明数字"
         verbose_name_plural = "情况说明数字（机关运行经费、政府采购、国有资产、绩效等）"
         ordering = ["section", "order", "pk"]
@@ -463,7 +474,7 @@ TYPED_FIGURE = re.compile(
 REFERENCE = re.compile(r"\[\[(?P<kind>[fct]):(?P<ref>[^\]]+)\]\]")
 
 
-class ExplanationSection(models.Model):
+class ExplanationSection(DisclosurePart):
     """A section of 情况说明 (一、收入支出决算总体情况说明 …), possibly with sub-sections."""
 
     disclosure = models.ForeignKey(
@@ -481,7 +492,7 @@ class ExplanationSection(models.Model):
     number = models.CharField("序号", max_length=8, help_text="如 一 或 （一）")
     title = models.CharField("标题", max_length=200)
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "情况说明部分"
         verbose_name_plural = "情况说明"
         ordering = ["order", "pk"]
@@ -494,7 +505,9 @@ class ExplanationSection(models.Model):
         )
 
 
-class ExplanationParagraph(models.Model):
+class ExplanationParagraph(DisclosurePart):
+    disclosure_path = "section__disclosure"
+
     section = models.ForeignKey(
         ExplanationSection, on_delete=models.CASCADE, related_name="paragraphs"
     )
@@ -504,9 +517,10 @@ class ExplanationParagraph(models.Model):
         help_text="数字不要直接输入：引用表格 [[c:表号|科目编码或项目|栏目]] 或数字 [[f:引用名]]。",
     )
 
-    class Meta:
+    class Meta(DisclosurePart.Meta):
         verbose_name = "段落"
         verbose_name_plural = "段落"
+        triggers = [frozen_part_trigger(SECTION_OWNER_SQL)]
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:

@@ -10,11 +10,10 @@ def home(request):
 
 
 def disclosure_detail(request, slug: str, year: int):
-    # Staff who may read drafts (clerks, reviewers, auditors) preview them here; citizens see
-    # only published disclosures.
-    include_drafts = request.user.has_perm("disclosure.view_disclosure")
+    # Staff who may read this agency's drafts (its clerks, reviewers, auditors) preview the
+    # newest revision here; citizens and other agencies' clerks see the current published one.
     try:
-        page = selectors.disclosure_page(slug=slug, year=year, include_drafts=include_drafts)
+        page = selectors.disclosure_page(slug=slug, year=year, viewer=request.user)
     except Disclosure.DoesNotExist:
         raise Http404("没有找到该单位该年度已发布的决算公开。") from None
     return render(request, "disclosure/disclosure_detail.html", {"page": page})
@@ -37,7 +36,7 @@ def _csv_response(disclosures, filename: str) -> StreamingHttpResponse:
 
 
 def disclosure_csv(request, slug: str, year: int):
-    disclosures = Disclosure.objects.published().filter(agency__slug=slug, fiscal_year__year=year)
+    disclosures = Disclosure.objects.current().filter(agency__slug=slug, fiscal_year__year=year)
     if not disclosures.exists():
         raise Http404("没有找到该单位该年度已发布的决算公开。")
     return _csv_response(disclosures, f"{slug}-{year}.csv")
@@ -46,11 +45,11 @@ def disclosure_csv(request, slug: str, year: int):
 def year_csv(request, year: int):
     if not FiscalYear.objects.filter(year=year).exists():
         raise Http404("没有该年度的决算公开。")
-    return _csv_response(Disclosure.objects.published().for_year(year), f"juesuan-{year}.csv")
+    return _csv_response(Disclosure.objects.current().for_year(year), f"juesuan-{year}.csv")
 
 
 def all_csv(request):
-    return _csv_response(Disclosure.objects.published(), "juesuan-all.csv")
+    return _csv_response(Disclosure.objects.current(), "juesuan-all.csv")
 
 
 def page_not_found(request, exception):

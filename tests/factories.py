@@ -1,8 +1,10 @@
+import importlib
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from bureaus.models import Agency
 from disclosure.models import (
@@ -39,12 +41,14 @@ class FiscalYearFactory(factory.django.DjangoModelFactory):
 
 
 class DisclosureFactory(factory.django.DjangoModelFactory):
+    """A draft: add its rows, then `publish(disclosure)` (published rows are frozen)."""
+
     class Meta:
         model = Disclosure
 
     agency = factory.SubFactory(AgencyFactory)
     fiscal_year = factory.SubFactory(FiscalYearFactory)
-    status = "published"
+    status = "draft"
     head_name = "张三"
     head_posts = "局长"
 
@@ -127,3 +131,29 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
         if create:
             self.save()
+
+
+def publish(disclosure: Disclosure) -> Disclosure:
+    """Publish a draft built by the factories, skipping the workflow (tested in test_workflow)."""
+    Disclosure.objects.filter(pk=disclosure.pk).update(
+        status="published", published_at=timezone.now()
+    )
+    disclosure.refresh_from_db()
+    return disclosure
+
+
+CLERK, REVIEWER, AUDITOR = "财务录入员", "审核人员", "审计人员"
+
+
+def user_in_role(role: str, *, agencies=(), **kwargs):
+    """A staff user in one of the groups created by the roles migration, bound to `agencies`."""
+    user = UserFactory(**kwargs)
+    if not Group.objects.filter(name=role).exists():
+        # A transactional test (live_server) flushed the groups the migration created.
+        from django.apps import apps
+
+        importlib.import_module("disclosure.migrations.0008_roles").create_roles(apps, None)
+    user.groups.add(Group.objects.get(name=role))
+    for agency in agencies:
+        agency.clerks.add(user)
+    return user

@@ -1,27 +1,16 @@
-"""A clerk corrects a figure through the admin's forms, as a person would, in a real browser."""
+"""A clerk corrects a published figure through the admin's forms, as a person would."""
 
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
+from disclosure import services
 from disclosure.models import ExpenditureLine
-from tests.factories import UserFactory
+from tests.factories import CLERK, REVIEWER, user_in_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DATA_MODELS = [
-    "disclosure",
-    "staffingentry",
-    "duty",
-    "worktask",
-    "worktaskitem",
-    "expenditureline",
-    "threepublicexpense",
-]
-# A clerk edits figures but deletes nothing and does not publish.
-CLERK_PERMS = [f"disclosure.{a}_{m}" for a in ("view", "add", "change") for m in DATA_MODELS]
-CLERK_PERMS += ["bureaus.view_agency", "disclosure.view_fiscalyear"]
 PASSWORD = "pw-for-tests-1"  # UserFactory's
 
 
@@ -45,29 +34,41 @@ def housing_amount(page):
 def test_clerk_corrects_a_line_and_a_negative_amount_is_refused(
     page, new_context, live_server, seed
 ):
-    UserFactory(username="clerk", permissions=CLERK_PERMS)
-    change_url = f"{live_server.url}/admin/disclosure/disclosure/{seed.pk}/change/"
+    reviewer = user_in_role(REVIEWER, username="reviewer")
+    clerk = user_in_role(CLERK, agencies=[seed.agency], username="clerk")
+    draft = services.disclosure_open_correction(
+        disclosure=seed, by=reviewer, reason="住房保障支出填报有误"
+    )
+    change_url = f"{live_server.url}/admin/disclosure/disclosure/{draft.pk}/change/"
     log_in(page, live_server.url, "clerk")
 
     page.goto(change_url)
     amount = housing_amount(page)
     expect(amount).to_have_value("11.00")
-    amount.fill("12.00")
-    page.get_by_role("button", name="保存", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_contain_text("成功修改")
-
-    citizen = new_context().new_page()
-    citizen.goto(live_server.url + seed.get_absolute_url())
-    expect(citizen.get_by_text("住房保障支出12.00万元")).to_be_visible()
-    expect(citizen.get_by_role("row", name="221 住房保障支出 12.00")).to_be_visible()
-
-    page.goto(change_url)
-    amount = housing_amount(page)
-    expect(amount).to_have_value("12.00")
     amount.fill("-5")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".errornote")).to_be_visible()
     row_errors = page.locator("#lines-group tr.form-row .errorlist")
     expect(row_errors).to_have_text(["金额不能为负数。"])
-    line = ExpenditureLine.objects.get(disclosure=seed, name="住房保障支出")
-    assert line.amount_yuan == Decimal("120000.00")  # 12.00 万元, the refused -5 not written
+    line = ExpenditureLine.objects.get(disclosure=draft, name="住房保障支出")
+    assert line.amount_yuan == Decimal("110000.00")  # the refused -5 was not written
+
+    page.goto(change_url)
+    amount = housing_amount(page)
+    amount.fill("12.00")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("成功修改")
+
+    # Citizens still read the published figure until the reviewer publishes the correction.
+    citizen = new_context().new_page()
+    citizen.goto(live_server.url + seed.get_absolute_url())
+    expect(citizen.get_by_text("住房保障支出11.00万元")).to_be_visible()
+
+    draft.refresh_from_db()
+    services.disclosure_submit(disclosure=draft, by=clerk)
+    services.disclosure_publish(disclosure=draft, by=reviewer)
+    citizen.goto(live_server.url + seed.get_absolute_url())
+    expect(citizen.get_by_text("住房保障支出12.00万元")).to_be_visible()
+    expect(citizen.get_by_role("row", name="221 住房保障支出 12.00")).to_be_visible()
+    expect(citizen.locator(".banner.corrected")).to_contain_text("已更正")
+    expect(citizen.locator("#corrections")).to_contain_text("住房保障支出填报有误")

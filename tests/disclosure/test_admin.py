@@ -4,30 +4,26 @@ from decimal import Decimal
 
 import pytest
 
+from disclosure import services
 from disclosure.models import Disclosure, ExpenditureLine, ThreePublicExpense
-from tests.factories import FiscalYearFactory, UserFactory
+from tests.factories import (
+    CLERK,
+    REVIEWER,
+    DisclosureFactory,
+    ExpenditureLineFactory,
+    FiscalYearFactory,
+    user_in_role,
+)
 
 pytestmark = pytest.mark.django_db
 
-DATA_MODELS = [
-    "disclosure",
-    "staffingentry",
-    "duty",
-    "worktask",
-    "worktaskitem",
-    "expenditureline",
-    "threepublicexpense",
-]
-CLERK_PERMS = [
-    f"disclosure.{a}_{m}" for a in ("view", "add", "change", "delete") for m in DATA_MODELS
-]
-CLERK_PERMS += ["bureaus.view_agency", "disclosure.view_fiscalyear"]
 ADD_URL = "/admin/disclosure/disclosure/add/"
 
 
 @pytest.fixture
-def clerk(client, db):
-    user = UserFactory(username="clerk", permissions=CLERK_PERMS)
+def clerk(client, seed):
+    """The seed agency's clerk, logged in."""
+    user = user_in_role(CLERK, username="clerk", agencies=[seed.agency])
     client.force_login(user)
     return user
 
@@ -194,11 +190,23 @@ def test_negative_count_and_bad_code_are_refused(client, clerk, seed):
     assert_nothing_written(before)
 
 
-def test_seed_change_page_shows_amounts_in_wan(client, clerk, seed):
+SEED_FIGURES = ["195.82", "140.82", "79.82", "31.32", "55.00", "184.82", "11.00", "3.54"]
+
+
+def test_published_seed_is_shown_read_only_in_wan(client, clerk, seed):
     body = client.get(f"/admin/disclosure/disclosure/{seed.pk}/change/").content.decode()
-    for value in ["195.82", "140.82", "79.82", "31.32", "55.00", "184.82", "11.00", "3.54"]:
-        assert f'value="{value}"' in body, value
+    for value in SEED_FIGURES:
+        assert f">{value}<" in body, value
+        assert f'value="{value}"' not in body, value  # no input: published figures are frozen
     assert "金额（万元）" in body
+
+
+def test_correction_draft_of_the_seed_is_edited_in_wan(client, clerk, seed):
+    reviewer = user_in_role(REVIEWER)
+    draft = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
+    body = client.get(f"/admin/disclosure/disclosure/{draft.pk}/change/").content.decode()
+    for value in SEED_FIGURES:
+        assert f'value="{value}"' in body, value
 
 
 def test_admin_changelist_filters_and_search(client, clerk, seed):
@@ -214,33 +222,85 @@ def test_admin_changelist_filters_and_search(client, clerk, seed):
     )
 
 
-def test_reviewer_publishes_and_clerk_cannot(client, seed):
+def test_clerk_submits_and_reviewer_publishes_and_clerk_cannot(client, clerk, seed):
     fy2015 = FiscalYearFactory(year=2015)
-    draft = Disclosure.objects.create(agency=seed.agency, fiscal_year=fy2015)
-    ExpenditureLine.objects.create(
-        disclosure=draft, statement="income", name="财政拨款收入", amount_yuan=Decimal("1.00")
-    )
-    action = {"action": "publish", "_selected_action": [draft.pk]}
-    client.force_login(UserFactory(permissions=CLERK_PERMS))
-    client.post("/admin/disclosure/disclosure/", action)
+    draft = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015)
+    ExpenditureLineFactory(disclosure=draft, statement="income", amount_yuan=Decimal("1.00"))
+    changelist = "/admin/disclosure/disclosure/"
+    client.post(changelist, {"action": "submit", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
-    assert draft.status == "draft"
-    client.force_login(UserFactory(permissions=CLERK_PERMS + ["disclosure.publish_disclosure"]))
-    client.post("/admin/disclosure/disclosure/", action)
+    assert draft.status == "submitted"
+    action = {"action": "publish", "_selected_action": [draft.pk]}
+    client.post(changelist, action)
+    draft.refresh_from_db()
+    assert draft.status == "submitted"  # the clerk has no publish action
+    client.force_login(user_in_role(REVIEWER))
+    client.post(changelist, action)
     draft.refresh_from_db()
     assert draft.status == "published" and draft.published_at is not None
+    client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 200
 
 
 def test_publishing_an_empty_disclosure_is_refused(client, seed):
     fy2015 = FiscalYearFactory(year=2015)
-    draft = Disclosure.objects.create(agency=seed.agency, fiscal_year=fy2015)
-    client.force_login(UserFactory(permissions=CLERK_PERMS + ["disclosure.publish_disclosure"]))
+    submitted = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015, status="submitted")
+    client.force_login(user_in_role(REVIEWER))
     response = client.post(
         "/admin/disclosure/disclosure/",
-        {"action": "publish", "_selected_action": [draft.pk]},
+        {"action": "publish", "_selected_action": [submitted.pk]},
         follow=True,
     )
     assert "还没有任何收支数字，不能发布" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def change_post(disclosure, *, version, head_name, lines=()) -> dict:
+    data = {
+        "agency": disclosure.agency_id,
+        "fiscal_year": disclosure.fiscal_year_id,
+        "head_name": head_name,
+        "head_posts": "局长",
+        "version": version,
+        "_save": "保存",
+    }
+    for prefix in ["staffing", "duties", "tasks", "three_public"]:
+        data |= inline(prefix, [])
+    return data | inline("lines", list(lines))
+
+
+def test_the_second_of_two_concurrent_edits_is_refused_and_writes_nothing(client, clerk, seed):
+    draft = DisclosureFactory(agency=seed.agency, fiscal_year=FiscalYearFactory(year=2015))
+    url = f"/admin/disclosure/disclosure/{draft.pk}/change/"
+    opened_at = draft.version  # both clerks opened the page at this version
+    first = client.post(url, change_post(draft, version=opened_at, head_name="甲"))
+    assert first.status_code == 302
+    line = {"statement": "income", "code": "", "name": "乙的数字", "order": "1", "amount_wan": "9"}
+    second = client.post(url, change_post(draft, version=opened_at, head_name="乙", lines=[line]))
+    assert second.status_code == 200
+    assert "该决算已被他人修改（版本已变化），为避免覆盖他人的修改，本次保存未执行。" in (
+        second.content.decode()
+    )
     draft.refresh_from_db()
-    assert draft.status == "draft"
+    assert (draft.head_name, draft.version) == ("甲", opened_at + 1)
+    assert not draft.lines.exists()  # the inline rows of the refused save were not written
+    # Reloading gives the new version, and saving from it works.
+    third = client.post(url, change_post(draft, version=draft.version, head_name="乙"))
+    assert third.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.head_name, draft.version) == ("乙", opened_at + 2)
+
+
+def test_editing_a_row_on_its_own_page_makes_open_disclosure_forms_stale(client, clerk, seed):
+    draft = DisclosureFactory(agency=seed.agency, fiscal_year=FiscalYearFactory(year=2015))
+    line = ExpenditureLineFactory(disclosure=draft, statement="income", name="收入")
+    opened_at = draft.version
+    data = {"disclosure": draft.pk, "statement": "income", "code": "", "name": "收入"}
+    data |= {"order": "1", "amount_wan": "5"}
+    client.post(f"/admin/disclosure/expenditureline/{line.pk}/change/", data)
+    response = client.post(
+        f"/admin/disclosure/disclosure/{draft.pk}/change/",
+        change_post(draft, version=opened_at, head_name="甲"),
+    )
+    assert "该决算已被他人修改" in response.content.decode()

@@ -14,6 +14,7 @@ from tests.factories import (
     DisclosureFactory,
     ExpenditureLineFactory,
     ThreePublicExpenseFactory,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def test_year_and_all_csv_carry_the_seed(client, seed):
 
 
 def test_drafts_never_reach_a_csv(client, seed):
-    draft = DisclosureFactory(status="draft", fiscal_year=seed.fiscal_year)
+    draft = DisclosureFactory(fiscal_year=seed.fiscal_year)
     ExpenditureLineFactory(disclosure=draft, name="草稿数字")
     for url in ["/years/2014.csv", "/all.csv"]:
         assert "草稿数字" not in body(client.get(url)).decode("utf-8-sig")
@@ -58,6 +59,7 @@ def test_drafts_never_reach_a_csv(client, seed):
 def test_formula_cells_are_neutralised(client, db, evil):
     disclosure = DisclosureFactory(agency__name=f"{evil}局", agency__slug="evil")
     ExpenditureLineFactory(disclosure=disclosure, name=evil)
+    publish(disclosure)
     text = body(client.get(disclosure.get_csv_url())).decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(text, newline="")))[1]
     assert row[0] == f"'{evil}局"
@@ -74,6 +76,7 @@ def test_rows_are_grouped_by_disclosure_with_three_public_after_lines(client, db
         ExpenditureLineFactory(disclosure=d, statement="income", name=f"{agency.slug}-收入")
         ThreePublicExpenseFactory(disclosure=d, item="reception", amount_yuan=Decimal("1.00"))
         ThreePublicExpenseFactory(disclosure=d, item="outbound")
+        publish(d)
     rows = [
         line.split(",")
         for line in body(client.get("/all.csv")).decode("utf-8-sig").splitlines()[1:]
@@ -98,6 +101,7 @@ def test_csv_queries_do_not_grow_with_disclosures(client, db, django_assert_max_
         d = DisclosureFactory()
         ExpenditureLineFactory.create_batch(3, disclosure=d)
         ThreePublicExpenseFactory(disclosure=d)
+        publish(d)
     with django_assert_max_num_queries(3):
         data = body(client.get("/all.csv"))
     assert data.decode("utf-8-sig").count("\r\n") == 1 + 20 * 4

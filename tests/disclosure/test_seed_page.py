@@ -7,7 +7,19 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from tests.factories import DisclosureFactory, ExpenditureLineFactory, UserFactory
+from tests.factories import (
+    AUDITOR,
+    CLERK,
+    REVIEWER,
+    DisclosureFactory,
+    ExpenditureLineFactory,
+    StaffingEntryFactory,
+    ThreePublicExpenseFactory,
+    UserFactory,
+    WorkTaskItemFactory,
+    publish,
+    user_in_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,29 +136,44 @@ def test_reachable_by_clicking_from_home(client, seed):
 
 
 def test_query_count_is_fixed(client, seed, django_assert_max_num_queries):
+    big = DisclosureFactory()
     for i in range(30):
-        ExpenditureLineFactory(disclosure=seed, statement="functional", name=f"附加{i}")
+        ExpenditureLineFactory(disclosure=big, statement="functional", name=f"附加{i}")
+        StaffingEntryFactory(disclosure=big)
+        WorkTaskItemFactory(task__disclosure=big)
+    ThreePublicExpenseFactory(disclosure=big)
+    publish(big)
     with django_assert_max_num_queries(9):
-        assert client.get(URL).status_code == 200
+        assert client.get(big.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/", "/agencies/liyang-xinfang/", "/years/2014/"])
 def test_list_pages_query_count(client, seed, url, django_assert_max_num_queries):
     for _ in range(5):
-        DisclosureFactory()
+        DisclosureFactory(status="published")
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
 
 
-def test_drafts_are_hidden_from_citizens_but_previewed_by_staff(client, seed):
-    draft = DisclosureFactory(status="draft", agency=seed.agency, fiscal_year__year=2015)
+@pytest.mark.parametrize("role", [CLERK, REVIEWER, AUDITOR])
+def test_drafts_are_hidden_from_citizens_but_previewed_by_staff(client, seed, role):
+    draft = DisclosureFactory(agency=seed.agency, fiscal_year__year=2015)
     url = draft.get_absolute_url()
     assert client.get(url).status_code == 404
     assert client.get(draft.get_csv_url()).status_code == 404
-    client.force_login(UserFactory(permissions=["disclosure.view_disclosure"]))
+    client.force_login(user_in_role(role, agencies=[seed.agency] if role == CLERK else []))
     response = client.get(url)
     assert response.status_code == 200
     assert "草稿预览" in response.content.decode()
+    assert client.get(draft.get_csv_url()).status_code == 404  # CSVs are for published only
+
+
+def test_drafts_are_not_previewed_by_other_agencies_or_staff_without_a_role(client, seed):
+    draft = DisclosureFactory(agency=seed.agency, fiscal_year__year=2015)
+    other_clerk = user_in_role(CLERK, agencies=[DisclosureFactory().agency])
+    for user in [other_clerk, UserFactory(permissions=["disclosure.view_disclosure"])]:
+        client.force_login(user)
+        assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize(

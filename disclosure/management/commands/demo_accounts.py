@@ -1,49 +1,21 @@
-"""Demo logins for `make demo`. Idempotent: running it again resets the same accounts."""
+"""Demo logins for `make demo`. Idempotent: running it again resets the same accounts.
+
+The roles themselves (groups and permissions) come from migration disclosure/0003_roles; this
+only creates one user per role and binds the demo clerk to the seed's agency.
+"""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
 
-DATA_MODELS = [
-    "disclosure",
-    "staffingentry",
-    "duty",
-    "worktask",
-    "worktaskitem",
-    "expenditureline",
-    "threepublicexpense",
-]
+from bureaus.models import Agency
 
-
-def _perms(actions: list[str], models: list[str]) -> list[Permission]:
-    codenames = [f"{a}_{m}" for a in actions for m in models]
-    return list(Permission.objects.filter(codename__in=codenames))
-
-
+CLERK_AGENCY_SLUG = "liyang-xinfang"
+# role (group) → (username, password)
 ROLES = {
-    # group: (permissions, demo username, password)
-    "财务录入员": (
-        lambda: (
-            _perms(["view", "add", "change", "delete"], DATA_MODELS)
-            + _perms(["view"], ["agency", "fiscalyear"])
-        ),
-        "clerk",
-        "clerk-demo-2014",
-    ),
-    "审核人员": (
-        lambda: (
-            _perms(["view", "change"], DATA_MODELS)
-            + _perms(["view"], ["agency", "fiscalyear"])
-            + list(Permission.objects.filter(codename="publish_disclosure"))
-        ),
-        "reviewer",
-        "reviewer-demo-2014",
-    ),
-    "审计人员": (
-        lambda: _perms(["view"], DATA_MODELS + ["agency", "fiscalyear"]),
-        "auditor",
-        "auditor-demo-2014",
-    ),
+    "财务录入员": ("clerk", "clerk-demo-2014"),
+    "审核人员": ("reviewer", "reviewer-demo-2014"),
+    "审计人员": ("auditor", "auditor-demo-2014"),
 }
 
 
@@ -57,9 +29,11 @@ class Command(BaseCommand):
         admin.is_staff = admin.is_superuser = True
         admin.set_password("admin-demo-2014")
         admin.save()
-        for group_name, (permissions, username, password) in ROLES.items():
-            group, _ = Group.objects.get_or_create(name=group_name)
-            group.permissions.set(permissions())
+        for group_name, (username, password) in ROLES.items():
+            try:
+                group = Group.objects.get(name=group_name)
+            except Group.DoesNotExist:
+                raise CommandError(f"角色“{group_name}”不存在，请先运行 migrate。") from None
             user, _ = User.objects.get_or_create(username=username)
             user.is_staff = True
             user.is_superuser = False
@@ -67,6 +41,12 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([group])
             logins.append((group_name, username, password))
+        clerk = User.objects.get(username=ROLES["财务录入员"][0])
+        agency = Agency.objects.filter(slug=CLERK_AGENCY_SLUG).first()
+        if agency is not None:
+            agency.clerks.add(clerk)
         self.stdout.write("演示账号（仅供本地演示）：")
         for role, username, password in logins:
             self.stdout.write(f"  {role:<6} 用户名 {username:<9} 密码 {password}")
+        if agency is not None:
+            self.stdout.write(f"  录入员 clerk 只能查看和编辑“{agency.name}”的决算公开。")

@@ -1,0 +1,118 @@
+"""Every create, change and delete leaves a history row with the user and the time."""
+
+from decimal import Decimal
+
+import pytest
+
+from disclosure import services
+from disclosure.models import Disclosure, ExpenditureLine
+from tests.factories import (
+    AUDITOR,
+    CLERK,
+    REVIEWER,
+    DisclosureFactory,
+    ExpenditureLineFactory,
+    user_in_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(seed):
+    return DisclosureFactory(agency=seed.agency, fiscal_year__year=2015)
+
+
+@pytest.fixture
+def clerk(seed):
+    return user_in_role(CLERK, username="clerk", agencies=[seed.agency])
+
+
+def test_an_import_leaves_one_audit_row_per_line_with_the_importer(draft, clerk):
+    lines = [
+        ExpenditureLine(statement="functional", code=code, name=name, amount_yuan=Decimal(amount))
+        for code, name, amount in [
+            ("201", "一般公共服务支出", "1848200.00"),
+            ("221", "住房保障支出", "110000.00"),
+        ]
+    ]
+    created = services.lines_bulk_create(disclosure=draft, lines=lines, by=clerk)
+    history = ExpenditureLine.history.filter(disclosure=draft)
+    assert sorted(history.values_list("id", flat=True)) == sorted(x.pk for x in created)
+    for record in history:
+        assert (record.history_type, record.history_user, record.history_change_reason) == (
+            "+",
+            clerk,
+            "批量导入",
+        )
+        assert record.history_date is not None
+    assert draft.history.latest().history_user == clerk  # the disclosure's version moved
+
+
+def test_an_import_validates_every_line_and_writes_nothing_on_error(draft, clerk):
+    good = ExpenditureLine(statement="income", name="收入", amount_yuan=Decimal("1.00"))
+    bad = ExpenditureLine(statement="income", code="20A", name="坏", amount_yuan=Decimal("1.00"))
+    with pytest.raises(Exception, match="科目编码"):
+        services.lines_bulk_create(disclosure=draft, lines=[good, bad], by=clerk)
+    assert not draft.lines.exists()
+    assert not ExpenditureLine.history.filter(disclosure=draft).exists()
+
+
+def test_admin_edits_record_the_user(client, draft, clerk):
+    client.force_login(clerk)
+    line = ExpenditureLineFactory(disclosure=draft, statement="income", name="收入")
+    data = {
+        "disclosure": draft.pk,
+        "statement": "income",
+        "code": "",
+        "name": "财政拨款收入",
+        "order": "1",
+        "amount_wan": "2",
+    }
+    client.post(f"/admin/disclosure/expenditureline/{line.pk}/change/", data)
+    record = line.history.latest()
+    assert (record.history_type, record.history_user, record.name) == ("~", clerk, "财政拨款收入")
+    assert record.prev_record.name == "收入"
+    client.post(f"/admin/disclosure/expenditureline/{line.pk}/delete/", {"post": "yes"})
+    deleted = ExpenditureLine.history.filter(id=line.pk).latest()
+    assert (deleted.history_type, deleted.history_user) == ("-", clerk)
+
+
+def test_queryset_update_is_audited(draft):
+    line = ExpenditureLineFactory(disclosure=draft)
+    ExpenditureLine.objects.filter(pk=line.pk).update(name="批量改名")
+    record = line.history.latest()
+    assert (record.history_type, record.name) == ("~", "批量改名")
+
+
+def test_workflow_steps_record_who_and_why(seed, draft, clerk):
+    reviewer = user_in_role(REVIEWER)
+    ExpenditureLineFactory(disclosure=draft)
+    services.disclosure_submit(disclosure=draft, by=clerk)
+    services.disclosure_return(disclosure=draft, by=reviewer, comment="缺少职能")
+    steps = [
+        (r.status, r.history_user, r.history_change_reason)
+        for r in Disclosure.history.filter(id=draft.pk).order_by("history_date", "history_id")
+    ]
+    assert steps[-2:] == [
+        ("submitted", clerk, "提交审核"),
+        ("returned", reviewer, "退回：缺少职能"),
+    ]
+    correction = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="笔误")
+    copied = ExpenditureLine.history.filter(disclosure=correction)
+    assert copied.count() == 8
+    assert set(copied.values_list("history_user", "history_change_reason")) == {
+        (reviewer.pk, "发起更正：笔误")
+    }
+
+
+def test_the_auditor_reads_the_history_of_any_disclosure_in_the_admin(client, seed, draft, clerk):
+    ExpenditureLineFactory(disclosure=draft, name="草稿数字")
+    services.disclosure_submit(disclosure=draft, by=clerk)
+    client.force_login(user_in_role(AUDITOR))
+    response = client.get(f"/admin/disclosure/disclosure/{draft.pk}/history/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "clerk" in body and "提交审核" in body
+    log = client.get("/admin/disclosure/historicalexpenditureline/").content.decode()
+    assert "草稿数字" in log
