@@ -13,6 +13,7 @@ from bureaus.models import Agency
 from . import narrative
 from .models import (
     COUNT_FIELDS,
+    Cell,
     ClassificationCode,
     CodeVersion,
     Disclosure,
@@ -145,6 +146,8 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
             (r.amount_yuan for r in records if r.amount_yuan is not None), Decimal(0)
         ),
     )
+    if disclosure.corrects_id is not None:
+        page.corrections = correction_history(disclosure)
     if disclosure.fiscal_year.disclosure_format == DisclosureFormat.STANDARD:
         page.standard = standard_page(
             disclosure=disclosure,
@@ -171,8 +174,6 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
     page.three_public_sentences = narrative.three_public(
         records=records, total_yuan=page.three_public_total_yuan
     )
-    if disclosure.corrects_id is not None:
-        page.corrections = correction_history(disclosure)
     return page
 
 
@@ -184,7 +185,7 @@ def _wan_text(yuan) -> str:
 
 
 def _figures_by_revision(ids: list[int]) -> dict[int, dict[tuple, tuple[str, str]]]:
-    """Per revision: figure key → (label, display value). Three queries whatever the size."""
+    """Per revision: figure key → (label, display value). Four queries whatever the size."""
     figures: dict[int, dict] = defaultdict(dict)
     lines = ExpenditureLine.objects.filter(disclosure__in=ids).values_list(
         "disclosure_id", "statement", "code", "name", "amount_yuan"
@@ -197,11 +198,42 @@ def _figures_by_revision(ids: list[int]) -> dict[int, dict[tuple, tuple[str, str
     )
     for disclosure_id, item, amount, *counts in records.order_by("item"):
         item_label = f"“三公”经费：{ThreePublicItem(item).label}"
-        figures[disclosure_id][("three_public", item)] = (item_label, _wan_text(amount))
+        if amount is not None:  # the standard format keeps the amounts in 公开07表
+            figures[disclosure_id][("three_public", item)] = (item_label, _wan_text(amount))
         for name, count in zip(COUNT_FIELDS, counts, strict=True):
             if count is not None:
                 verbose = ThreePublicExpense._meta.get_field(name).verbose_name
                 figures[disclosure_id][(item, name)] = (f"{item_label}（{verbose}）", str(count))
+    cells = Cell.objects.filter(row__disclosure__in=ids).values_list(
+        "row__disclosure_id",
+        "row__table__number",
+        "row__side",
+        "row__panel",
+        "row__parent__name",
+        "row__code",
+        "row__name",
+        "column__group",
+        "column__label",
+        "amount_yuan",
+    )
+    for (
+        disclosure_id,
+        number,
+        side,
+        panel,
+        parent,
+        code,
+        name,
+        group,
+        column,
+        amount,
+    ) in cells.order_by("row__table__number", "row__order", "column__order"):
+        place = "/".join(p for p in (side or panel, parent or "") if p)
+        row = f"{code} {name}" if code else (f"{place}/{name}" if place else name)
+        measure = "/".join(p for p in (group, column) if p)
+        key = ("cell", number, side, panel, parent, code, name, group, column)
+        label = f"公开{number}表：{row}（{measure}）"
+        figures[disclosure_id][key] = (label, _wan_text(amount))
     staffing = StaffingEntry.objects.filter(disclosure__in=ids).values_list(
         "disclosure_id", "kind", "category", "headcount"
     )

@@ -336,3 +336,26 @@ def test_seed_lines_point_at_2014_codes(seed):
     line.classification = selectors.classification_for(year=2024, scheme="functional", code="201")
     with pytest.raises(ValidationError, match="不属于本年度使用的科目版本"):
         line.full_clean()
+
+
+def test_a_published_correction_of_a_cell_shows_old_and_new(client, putuo):
+    draft = correction_of(putuo)
+    cell = Cell.objects.get(
+        row__disclosure=draft,
+        row__table__number="07",
+        row__name="公务接待费",
+        column__label="决算数",
+    )
+    cell.amount_yuan = Decimal("4000.00")
+    cell.save()
+    clerk = user_in_role(CLERK, agencies=[putuo.agency])
+    services.disclosure_submit(disclosure=draft, by=clerk)
+    services.disclosure_publish(disclosure=draft, by=user_in_role(REVIEWER), note="核对无误")
+    html = client.get(URL).content.decode()
+    corrections = html[html.index('id="corrections"') :]
+    assert "已更正" in html and "测试更正" in corrections
+    assert re.search(
+        r"公开07表：公务接待费（决算数）</th><td class=\"num\">0.39万元</td>"
+        r"<td class=\"num\">0.40万元</td>",
+        corrections,
+    )
