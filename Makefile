@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -28,8 +28,18 @@ demo: seed
 	@echo "演示站点：http://127.0.0.1:$(PORT)/   管理后台：http://127.0.0.1:$(PORT)/admin/"
 	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The browser tests drive Debian's chromium (Playwright cannot download its own browser here);
+# the CJK fonts let it lay out Chinese text as a citizen's phone would. Installed when missing
+# and we may (root, apt); otherwise the browser tests say how to install it.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	  else echo "提示：未安装 chromium，浏览器测试将跳过（apt-get install chromium fonts-noto-cjk）。"; fi; \
+	fi
+
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

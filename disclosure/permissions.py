@@ -1,6 +1,6 @@
 """Who may see and touch which rows: the scoping selectors, the predicates, the admin mixin.
 
-Roles are groups created by migration disclosure/0003_roles; what they may do to which rows:
+Roles are groups created by migration disclosure/0008_roles; what they may do to which rows:
 
 - 财务录入员 (clerk): bound to one or more agencies (bureaus.Agency.clerks). Sees only those
   agencies' disclosures; adds, edits, deletes, imports and submits them while they are drafts

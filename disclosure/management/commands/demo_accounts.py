@@ -1,6 +1,6 @@
 """Demo logins for `make demo`. Idempotent: running it again resets the same accounts.
 
-The roles themselves (groups and permissions) come from migration disclosure/0003_roles; this
+The roles themselves (groups and permissions) come from migration disclosure/0008_roles; this
 only creates one user per role and binds the demo clerk to the seed's agency.
 """
 
