@@ -19,7 +19,7 @@ from bureaus.models import Agency
 
 from ..models import Disclosure, FiscalYear
 from .readers import read_records
-from .records import ImportFileError, Record, RowError, column_label
+from .records import COLUMNS, ImportFileError, Record, RowError, column_label
 from .resolve import CellFigure, LineFigure, Target, resolve
 from .scope import importable_agencies
 from .sync import CellSync, LineSync, Outcomes, ThreePublicSync
@@ -33,6 +33,8 @@ class ErrorCollector:
         self.count = 0
 
     def __call__(self, row, sheet: str, column: str, message: str) -> None:
+        """`column` is a label, or one of our field names (the long layout's column then)."""
+        column = COLUMNS[column][0] if column in COLUMNS else column
         self.count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(row, column, message, sheet))
@@ -127,6 +129,9 @@ def disclosure_import_records(
         errors(None, "", "", f"数据库拒绝了本次导入，未写入任何数据：{_first_line(exc)}")
     report.errors, report.error_count = errors.errors, errors.count
     report.totals = dict(outcomes.totals)
+    if outcomes.rows is not None:
+        # Lines are written (and so reported) in batches: back into the file's order.
+        outcomes.rows.sort(key=lambda o: (o[1] is None, o[2], o[1] or 0))
     report.outcomes = outcomes.rows
     report.seconds = time.perf_counter() - started
     return report

@@ -113,7 +113,10 @@ def _identify(title: str, rows: list, vocabs: dict) -> Vocabulary:
         if match := TABLE_MARK.search(normalise(text)):
             numbers.add(match[1].zfill(2))
         key = label_key(text)
-        numbers |= {n for t, n in by_title.items() if key.endswith(t)}
+        # The longest title the text ends with: 财政拨款收入支出决算总表 is table 04, not 01.
+        suffixes = sorted((t for t in by_title if key.endswith(t)), key=len)
+        if suffixes:
+            numbers.add(by_title[suffixes[-1]])
     if len(numbers) == 1 and (number := numbers.pop()) in vocabs:
         return vocabs[number]
     if len(numbers) > 1:
@@ -172,8 +175,9 @@ class Sheet:
             if first in IGNORED:
                 i += 1
                 continue
-            if not self._is_token_row(row) or any(row[c] for c in names if c < len(row)):
-                break
+            named = [row[c] for c in names if c < len(row) and row[c]]
+            if not self._is_token_row(row) or any(label_key(n) not in NAME_HEADERS for n in named):
+                break  # a row name where the header had 项目: the first row of figures
             header.append(row)
             names |= self._name_columns(row)
             i += 1
@@ -281,16 +285,19 @@ class Sheet:
                 "ordinal": ordinal or spec_ordinal,
             }
             origin = {"name": f"{get_column_letter(name_col.index + 1)} 列"}
-            if not figures:
+            if not values:
                 yield self._record(number, **common, column="", amount=None, origins=origin)
-            for column, value in figures:
+            # Every printed column, blank ones too: the sheet is the whole table, so a blank
+            # cell means "no figure" and replaces one the disclosure had.
+            for column in values:
+                value = _at(row, column)
                 letter = get_column_letter(column.index + 1)
                 origins = origin | {
                     "amount": f"{letter} 列（{column.header}）",
                     "column": f"{letter} 列（{column.header}）",
                 }
                 yield self._record(
-                    number, **common, column=column.label, amount=value, origins=origins
+                    number, **common, column=column.label, amount=value or None, origins=origins
                 )
 
     def _transposed(self, columns: list[Column], data) -> Iterator[Record]:
@@ -309,7 +316,7 @@ class Sheet:
                     code="",
                     name=name,
                     context="/".join(x for x in (column.block, parent) if x),
-                    column=column.label if value else "",
+                    column=column.label,
                     amount=value or None,
                     origins=origins,
                 )

@@ -251,6 +251,8 @@ class CellSync(Sync):
         self.tables: dict = {}  # number → state
         self.rows: dict = {}  # (number, key) → row state
         self.cells: dict = {}  # (number, key, column_id) → source row
+        self.scope: set = set()  # (number, column_id): the columns the file names
+        self.blanked: list = []  # cells the file names with no figure
 
     def own_ids(self):
         return Cell.objects.filter(row__disclosure=self.disclosure).values_list("pk", flat=True)
@@ -293,7 +295,14 @@ class CellSync(Sync):
             self.error(row, sheet, "column", f"该行该栏目与第 {self.cells[cell_key]} 行重复。")
             return
         self.cells[cell_key] = row
+        self.scope.add((number, f.column_id))
         old = state["cells"].pop((entry["row"].pk, f.column_id), None) if entry["row"].pk else None
+        if f.amount_yuan is None:
+            # A cell the file has but leaves blank: the table prints no figure there.
+            if old is not None:
+                self.blanked.append(old)
+            self.outcomes.add("skip" if old is None else "delete", row, sheet, display)
+            return
         if old is None:
             entry["new_cells"].append((f.column_id, f.amount_yuan))
             kind = "new"
@@ -348,11 +357,13 @@ class CellSync(Sync):
         return {"row": new, "new_cells": [], "changed_cells": [], "dirty": True}
 
     def finish(self) -> None:
-        leftovers = []
-        for state in self.tables.values():
+        leftovers = list(self.blanked)
+        for number, state in self.tables.items():
             rows = {r.pk: r for r in state["rows"].values()}
             labels = {c.pk: c.label for c in state["info"].columns}
             for cell in state["cells"].values():
+                if (number, cell.column_id) not in self.scope:
+                    continue  # a column the file does not have keeps its figures
                 leftovers.append(cell)
                 row = rows.get(cell.row_id)
                 display = [row.code, row.name, labels.get(cell.column_id, "")] if row else []
