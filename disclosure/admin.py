@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from . import services
+from .admin_import import FiguresImportExportMixin
 from .admin_standard import STANDARD_INLINES
 from .forms import WanAmountForm
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
     WorkTask,
     WorkTaskItem,
 )
+from .resources import ExpenditureLineResource, ThreePublicExpenseResource
 
 
 class ExpenditureLineForm(WanAmountForm):
@@ -159,7 +161,8 @@ class WorkTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpenditureLine)
-class ExpenditureLineAdmin(admin.ModelAdmin):
+class ExpenditureLineAdmin(FiguresImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ExpenditureLineResource]  # import and export: see admin_import.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
     list_filter = ["statement", "disclosure__fiscal_year", "disclosure__agency"]
@@ -170,7 +173,8 @@ class ExpenditureLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThreePublicExpense)
-class ThreePublicExpenseAdmin(admin.ModelAdmin):
+class ThreePublicExpenseAdmin(FiguresImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ThreePublicExpenseResource]
     form = ThreePublicForm
     list_display = ["item", "amount_yuan", "disclosure"]
     list_filter = ["item", "disclosure__fiscal_year", "disclosure__agency"]

@@ -79,7 +79,9 @@ def test_bad_counts(value):
         parse_count(value)
 
 
-@pytest.mark.parametrize(("value", "code"), [(2010301, "2010301"), ("２０１", "201"), (201.0, "201")])
+@pytest.mark.parametrize(
+    ("value", "code"), [(2010301, "2010301"), ("２０１", "201"), (201.0, "201")]
+)
 def test_codes_stored_as_numbers_or_full_width(value, code):
     assert parse_code(value) == code
 
