@@ -185,45 +185,51 @@ def _check_target(record: Record, target: Target, errors: list) -> None:
 
 def _amount(record: Record, errors: list, *, required: bool) -> Decimal | None:
     """金额（元） is exact; 金额（万元） may be the export's rounding of it, or exact on its own."""
-    yuan = wan = plain = None
     try:
         unit = parse_unit(record.get("unit")) or record.unit
     except ValueError as exc:
         errors.append(("unit", str(exc)))
         return None
-    for key, stated in (("amount_yuan", YUAN), ("amount_wan", WAN), ("amount", unit)):
-        value = record.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        try:
-            parsed = parse_amount(value, unit=stated)
-        except ValueError as exc:
-            errors.append((key, str(exc)))
-            return None
-        if key == "amount_yuan":
-            yuan = parsed
-        elif key == "amount_wan":
-            wan = (parsed, value)
-        else:
-            plain = parsed
-    if yuan is not None and wan is not None and not _rounds_to(yuan, wan[1]):
-        errors.append(("amount_wan", "金额（万元）与金额（元）不一致。"))
+    given = {k: record.get(k) for k in ("amount_yuan", "amount_wan", "amount")}
+    given = {k: v for k, v in given.items() if v is not None and not _blank(v)}
+    units = {"amount_yuan": YUAN, "amount_wan": WAN, "amount": unit}
+    if "amount" in given and len(given) > 1:
+        errors.append(("amount", "“金额”与“金额（万元）”“金额（元）”只能填一种。"))
         return None
-    amount = yuan if yuan is not None else (wan[0] if wan is not None else plain)
-    if amount is None and required:
-        errors.append(("amount_wan", "请填写金额。"))
+    # With 元 given, 万元 is only checked against it: the export rounds 万元 to two places.
+    first = "amount_yuan" if "amount_yuan" in given else next(iter(given), None)
+    if first is None:
+        if required:
+            errors.append(("amount_wan", "请填写金额。"))
+        return None
+    try:
+        amount = parse_amount(given[first], unit=units[first])
+    except ValueError as exc:
+        errors.append((first, str(exc)))
+        return None
+    if first == "amount_yuan" and "amount_wan" in given:
+        try:
+            consistent = _rounds_to(amount, given["amount_wan"])
+        except ValueError as exc:
+            errors.append(("amount_wan", str(exc)))
+            return None
+        if not consistent:
+            errors.append(("amount_wan", "金额（万元）与金额（元）不一致。"))
+            return None
     return amount
 
 
-def _rounds_to(yuan: Decimal, wan_text) -> bool:
-    from .parsing import cell_text
+def _blank(value) -> bool:
+    return isinstance(value, str) and not value.strip()
 
-    text = normalise(cell_text(wan_text)).removesuffix("万元").replace(",", "")
-    try:
-        written = Decimal(text)
-    except ArithmeticError:
-        return False
-    places = Decimal(1).scaleb(written.as_tuple().exponent)
+
+def _rounds_to(yuan: Decimal, wan_value) -> bool:
+    """Is the written 万元 figure the 元 amount rounded half up to as many places?"""
+    from .parsing import _number, cell_text
+
+    text = normalise(cell_text(wan_value)).removesuffix("万元")
+    written = _number(text)
+    places = Decimal(1).scaleb(min(written.as_tuple().exponent, 0))
     return (yuan / YUAN_PER_WAN).quantize(places, rounding=ROUND_HALF_UP) == written
 
 
