@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ..money import FEN, YUAN_PER_WAN
 
@@ -28,9 +29,16 @@ QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
 def normalise(text: str) -> str:
     """NFKC (full-width → ASCII) and no surrounding or inner white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if text.isascii() and text.isalnum() or (text.isascii() and _PLAIN.match(text)):
+        return text  # the common case, as fast as possible: NFKC leaves plain ASCII as it is
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
+_PLAIN = re.compile(r"^[0-9A-Za-z.,()+\-]*$")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def label_key(text: str) -> str:
     """How labels compare: （经济分类） = (经济分类), “三公”经费 = 三公经费."""
     return normalise(text).translate(QUOTES)

@@ -8,6 +8,7 @@ ThreePublicFigure, or a list of row errors (column, Chinese message).
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from django.core.exceptions import ValidationError
 
@@ -23,7 +24,7 @@ from ..models import (
     TableSpec,
     ThreePublicItem,
 )
-from ..money import YUAN_PER_WAN
+from ..money import FEN, YUAN_PER_WAN
 from .parsing import (
     WAN,
     YUAN,
@@ -38,6 +39,7 @@ from .parsing import (
 )
 from .records import Record
 
+TWO_PLACES = re.compile(r"^(0|[1-9][0-9]*)\.[0-9]{2}$")
 TABLE_MARK = re.compile(r"^(?:公开)?(\d{1,2})表?")
 THREE_PUBLIC = {label_key(THREE_PUBLIC_LABEL), label_key("三公经费")}
 
@@ -108,6 +110,7 @@ class Target:
         self.items = {label_key(i.label): i.value for i in ThreePublicItem}
         self.items |= {label_key(i.value): i.value for i in ThreePublicItem}
         self.tables: dict[str, TableInfo] = {}
+        self.checked: set = set()
         self.classifications: dict[tuple[str, str], int] = {}
         if self.standard:
             self._load_standard(fiscal_year)
@@ -134,12 +137,21 @@ class Target:
 
 
 def _clean(model, name: str, value, errors: list, column: str):
-    """The model field's own validation (validators, max length, digits), as full_clean does."""
+    """The model field's own validators (format, max length, digits, minimum), as full_clean
+    runs them; the values are already of the field's type, so to_python is not needed."""
+    if value in (None, ""):
+        return value  # as Field.run_validators: blank values are the field's blank= rule
     try:
-        return model._meta.get_field(name).clean(value, None)
+        for validator in _validators(model, name):
+            validator(value)
     except ValidationError as exc:
         errors.append((column, "".join(exc.messages)))
-        return value
+    return value
+
+
+@cache
+def _validators(model, name: str) -> tuple:
+    return tuple(model._meta.get_field(name).validators)
 
 
 def _text(record: Record, key: str) -> str:
@@ -170,6 +182,9 @@ def resolve(record: Record, target: Target):
 
 
 def _check_target(record: Record, target: Target, errors: list) -> None:
+    raw_agency, raw_year = record.get("agency"), record.get("year")
+    if (raw_agency, raw_year) in target.checked:
+        return  # the same agency and year as a row already found right: most rows
     agency = _text(record, "agency")
     if agency and agency != target.agency_name:
         message = f"单位“{agency}”不是本次导入的单位“{target.agency_name}”：只能导入本单位的数字。"
@@ -181,6 +196,8 @@ def _check_target(record: Record, target: Target, errors: list) -> None:
         return
     if year is not None and year != target.year:
         errors.append(("year", f"年度 {year} 不是本次导入的 {target.year} 年度。"))
+    if not errors and isinstance(raw_agency, (str, type(None))):
+        target.checked.add((raw_agency, raw_year))
 
 
 def _amount(record: Record, errors: list, *, required: bool) -> Decimal | None:
@@ -227,6 +244,9 @@ def _rounds_to(yuan: Decimal, wan_value) -> bool:
     """Is the written 万元 figure the 元 amount rounded half up to as many places?"""
     from .parsing import _number, cell_text
 
+    if isinstance(wan_value, str) and TWO_PLACES.match(wan_value):
+        # What our exports write (format_wan): compare as text, the common case.
+        return str((yuan / YUAN_PER_WAN).quantize(FEN, rounding=ROUND_HALF_UP)) == wan_value
     text = normalise(cell_text(wan_value)).removesuffix("万元")
     written = _number(text)
     places = Decimal(1).scaleb(min(written.as_tuple().exponent, 0))
@@ -234,8 +254,10 @@ def _rounds_to(yuan: Decimal, wan_value) -> bool:
 
 
 def _no_counts(record: Record, errors: list) -> None:
+    values = record.values
     for name in COUNT_FIELDS:
-        if _text(record, name):
+        value = values.get(name)
+        if value is not None and value != "" and _text(record, name):
             errors.append((name, "数量只适用于“三公”经费行。"))
 
 
@@ -256,9 +278,9 @@ def _line(record: Record, target: Target, key: str, errors: list):
     amount = _amount(record, errors, required=True)
     if errors:
         return None, errors
-    amount = _clean(ExpenditureLine, "amount_yuan", amount, errors, "amount_wan")
+    # parse_amount() already enforces the amount field's validators (15 digits, 2 places, ≥ 0).
     figure = LineFigure(statement, code, name, parent, amount, _text(record, "id"))
-    return (None if errors else figure), errors
+    return figure, errors
 
 
 def _name(record: Record, model, errors: list) -> str:

@@ -22,11 +22,11 @@ class Outcomes:
     """What an import does, counted per kind and (for the admin preview) listed per row."""
 
     def __init__(self, collect: bool):
-        self.totals: Counter = Counter()
+        self.totals: dict = {}
         self.rows: list | None = [] if collect else None
 
     def add(self, kind: str, row, sheet: str, values: list, note: str = "") -> None:
-        self.totals[kind] += 1
+        self.totals[kind] = self.totals.get(kind, 0) + 1
         if self.rows is not None:
             self.rows.append((kind, row, sheet, values, note))
 
