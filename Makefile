@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci browser-deps
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps bench-import
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -41,6 +41,11 @@ browser-deps:
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
 test: $(STAMP) browser-deps
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A benchmark, not a test: 100,000 lines on the configured database (DATABASE_URL), our import
+# against django-import-export's defaults and, on PostgreSQL, COPY. See bench/bench_import.py.
+bench-import: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_import.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from . import exports, services
+from .admin_import import FiguresImportExportMixin
 from .admin_standard import STANDARD_INLINES
 from .forms import WanAmountForm, WanDisplay
 from .models import (
@@ -26,6 +27,7 @@ from .permissions import (
     ScopedHistoryAdmin,
     workflow_actions,
 )
+from .resources import ExpenditureLineResource, ThreePublicExpenseResource
 from .workflow import STALE_VERSION_MESSAGE
 
 
@@ -324,10 +326,16 @@ class WorkTaskAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(ExpenditureLine)
-class ExpenditureLineAdmin(WanDisplay, ScopedHistoryAdmin):
+class ExpenditureLineAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
+    resource_classes = [ExpenditureLineResource]  # import and export: see admin_import.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
-    list_filter = ["statement", "disclosure__fiscal_year", "disclosure__agency"]
+    list_filter = [
+        "statement",
+        "disclosure__status",
+        "disclosure__fiscal_year",
+        "disclosure__agency",
+    ]
     list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]
     search_fields = ["name", "code", "disclosure__agency__name"]
     autocomplete_fields = ["disclosure", "parent", "classification"]
@@ -344,10 +352,11 @@ class ExpenditureLineAdmin(WanDisplay, ScopedHistoryAdmin):
 
 
 @admin.register(ThreePublicExpense)
-class ThreePublicExpenseAdmin(WanDisplay, ScopedHistoryAdmin):
+class ThreePublicExpenseAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
+    resource_classes = [ThreePublicExpenseResource]
     form = ThreePublicForm
     list_display = ["item", "amount_yuan", "disclosure"]
-    list_filter = ["item", "disclosure__fiscal_year", "disclosure__agency"]
+    list_filter = ["item", "disclosure__status", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]
     search_fields = ["disclosure__agency__name"]
     autocomplete_fields = ["disclosure"]

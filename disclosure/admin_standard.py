@@ -8,6 +8,7 @@ import re
 
 from django.contrib import admin
 
+from .admin_import import FiguresImportExportMixin
 from .forms import WanAmountForm, WanDisplay
 from .models import (
     Cell,
@@ -27,6 +28,7 @@ from .models import (
     TableSpec,
 )
 from .permissions import AgencyScopedAdminMixin, ScopedHistoryAdmin
+from .resources import CellResource
 
 DISCLOSURE_PAGE = re.compile(r"/disclosure/disclosure/(\d+)/change/")
 ROW_PAGE = re.compile(r"/disclosure/reportrow/(\d+)/change/")
@@ -135,6 +137,20 @@ class ReportRowAdmin(ScopedHistoryAdmin):
         "explanation",
     ]
     inlines = [CellInline]
+
+
+@admin.register(Cell)
+class CellAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
+    """Standard-format figures: listed, imported and exported here; edited on their row."""
+
+    resource_classes = [CellResource]
+    list_display = ["row", "column", "amount_yuan"]
+    list_filter = ["row__table__number", "row__disclosure__fiscal_year", "row__disclosure__agency"]
+    list_select_related = ["row__table", "row__disclosure__agency", "column__table"]
+    search_fields = ["row__code", "row__name", "row__disclosure__agency__name"]
+    form = CellForm
+    fields = ["row", "column", "amount_wan"]
+    autocomplete_fields = ["row"]
 
 
 class ReportRowInline(AgencyScopedAdminMixin, admin.TabularInline):

@@ -58,8 +58,12 @@ STATEMENT_RANK = Case(
 
 
 def neutralise(text: str) -> str:
-    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
-    if text.startswith(FORMULA_PREFIXES):
+    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe.
+
+    Text that already starts with one gets another, so that an import strips exactly one and
+    every exported text re-imports unchanged.
+    """
+    if text.startswith(FORMULA_PREFIXES) or text.startswith("'"):
         return "'" + text
     return text
 

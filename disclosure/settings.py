@@ -131,6 +131,10 @@ X_FRAME_OPTIONS = "DENY"
 # django-import-export: every import runs in one transaction and is rolled back on any error.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing needs the change permission (admin_import.py also asks for add and delete);
+# exporting needs view. A view-only user gets 403 on the import pages.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The audit trail is read-only: reverting from the history page would bypass the workflow, the
 # version check and the freeze of published figures. Corrections go through a new revision.

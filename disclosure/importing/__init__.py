@@ -1,0 +1,13 @@
+"""Importing a disclosure's figures from a clerk's CSV or XLSX file (see service.py)."""
+
+from .records import ImportFileError, Record, RowError
+from .service import ImportReport, disclosure_import, disclosure_import_records
+
+__all__ = [
+    "ImportFileError",
+    "ImportReport",
+    "Record",
+    "RowError",
+    "disclosure_import",
+    "disclosure_import_records",
+]

@@ -1,0 +1,146 @@
+"""Read a clerk's file into records: CSV (UTF-8, UTF-8 with BOM, GB18030/GBK) or XLSX.
+
+Files are streamed (a csv reader over a text wrapper; openpyxl in read-only mode), so memory
+does not grow with the number of rows. The layout of an XLSX is recognised by its sheets: a
+sheet whose first row carries the long layout's headers, or one sheet per public table.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .records import ImportFileError, Record, header_fields
+
+ENCODING_ERROR = "无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。"
+SAMPLE = 1 << 16
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+
+
+def open_binary(file) -> BinaryIO:
+    """A path, bytes or a binary file object, as a seekable binary stream."""
+    if isinstance(file, (str, Path)):
+        return open(file, "rb")  # noqa: SIM115 - the caller's `with` closes it
+    if isinstance(file, (bytes, bytearray)):
+        return io.BytesIO(file)
+    return file
+
+
+def sniff(stream: BinaryIO) -> str:
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC):
+        raise ImportFileError("不支持旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV 后再导入。")
+    return "csv"
+
+
+def detect_encoding(sample: bytes) -> str:
+    """BOM → utf-8-sig; else strict UTF-8; else strict GB18030; else a Chinese error.
+
+    The sample may end inside a character, so it is decoded incrementally (final=False).
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in sample:
+        raise ImportFileError(ENCODING_ERROR)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)(errors="strict").decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ImportFileError(ENCODING_ERROR)
+
+
+def csv_records(stream: BinaryIO) -> Iterator[Record]:
+    encoding = detect_encoding(stream.read(SAMPLE))
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+    reader = csv.reader(text)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ImportFileError("文件是空的。")
+        fields = header_fields(header)
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields) :]):
+                raise ImportFileError(f"第 {reader.line_num} 行的列数多于表头。")
+            values = {f: c for f, c in zip(fields, cells, strict=False) if f}
+            yield Record(row=reader.line_num, values=values)
+    except UnicodeDecodeError:
+        raise ImportFileError(f"第 {reader.line_num + 1} 行附近{ENCODING_ERROR}") from None
+    except csv.Error as exc:
+        raise ImportFileError(f"第 {reader.line_num} 行不是有效的 CSV：{exc}") from None
+    finally:
+        text.detach()
+
+
+def xlsx_records(stream: BinaryIO) -> Iterator[Record]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError("无法打开该 Excel 文件：请确认是 .xlsx 格式且没有损坏。") from exc
+    try:
+        long_sheets = [ws for ws in book.worksheets if _is_long(ws)]
+        for ws in long_sheets:
+            yield from _long_sheet(ws)
+    finally:
+        book.close()
+    if not long_sheets:
+        # One sheet per public table: small, read whole so that merged header cells are known.
+        from .sheets import table_sheet_records
+
+        stream.seek(0)
+        book = load_workbook(stream, data_only=True)
+        try:
+            yield from table_sheet_records(book)
+        finally:
+            book.close()
+
+
+def _first_row(ws) -> list:
+    for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
+        return list(row)
+    return []
+
+
+def _is_long(ws) -> bool:
+    try:
+        header_fields(_first_row(ws))
+    except ImportFileError:
+        return False
+    return True
+
+
+def _long_sheet(ws) -> Iterator[Record]:
+    rows = ws.iter_rows(values_only=True)
+    fields = header_fields(list(next(rows)))
+    sheet = ws.title if len(ws.parent.worksheets) > 1 else ""
+    for number, cells in enumerate(rows, 2):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        values = {f: c for f, c in zip(fields, cells, strict=False) if f}
+        yield Record(row=number, values=values, sheet=sheet)
+
+
+def read_records(file) -> Iterator[Record]:
+    """Every record of the file, streamed; ImportFileError when the file cannot be read."""
+    stream = open_binary(file)
+    try:
+        if sniff(stream) == "xlsx":
+            yield from xlsx_records(stream)
+        else:
+            yield from csv_records(stream)
+    finally:
+        if stream is not file:
+            stream.close()

@@ -1,0 +1,400 @@
+"""Resolve records against the target disclosure: which statement, table, row and column, and
+the exact amount. Pure functions over a Target built once per import (no per-row queries).
+
+A record becomes a LineFigure (2014 statements), a CellFigure (standard-format tables) or a
+ThreePublicFigure, or a list of row errors (column, Chinese message).
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from django.core.exceptions import ValidationError
+
+from ..exports import FINAL, THREE_PUBLIC_LABEL
+from ..models import (
+    COUNT_FIELDS,
+    COUNTS_BY_ITEM,
+    DisclosureFormat,
+    ExpenditureLine,
+    ReportRow,
+    RowSource,
+    Statement,
+    TableSpec,
+    ThreePublicItem,
+)
+from ..money import FEN, YUAN_PER_WAN
+from .parsing import (
+    WAN,
+    YUAN,
+    label_key,
+    normalise,
+    parse_amount,
+    parse_code,
+    parse_count,
+    parse_unit,
+    parse_year,
+    unstated,
+)
+from .records import Record
+
+TWO_PLACES = re.compile(r"^(0|[1-9][0-9]*)\.[0-9]{2}$")
+TABLE_MARK = re.compile(r"^(?:公开)?(\d{1,2})表?")
+THREE_PUBLIC = {label_key(THREE_PUBLIC_LABEL), label_key("三公经费")}
+
+
+@dataclass(slots=True)
+class LineFigure:
+    statement: str
+    code: str
+    name: str
+    parent_name: str
+    amount_yuan: Decimal
+    id: str = ""
+
+
+@dataclass(slots=True)
+class CellFigure:
+    table: "TableInfo"
+    code: str
+    name: str
+    side: str
+    panel: str
+    parent_name: str
+    column_id: int | None
+    amount_yuan: Decimal | None
+    ordinal: str | None = None
+    id: str = ""
+
+    @property
+    def key(self) -> str:
+        """As ReportRow.key names a row: its code, else side or panel / parent / name."""
+        if self.code:
+            return self.code
+        return "/".join(p for p in (self.side or self.panel, self.parent_name, self.name) if p)
+
+
+@dataclass(slots=True)
+class ThreePublicFigure:
+    item: str
+    amount_yuan: Decimal | None
+    counts: dict
+    id: str = ""
+
+
+@dataclass
+class TableInfo:
+    spec: TableSpec
+    columns: list  # ColumnSpec
+    sides: set = field(default_factory=set)
+    panels: set = field(default_factory=set)
+    row_specs: dict = field(default_factory=dict)  # (side, panel, parent, name) → RowSpec
+
+    @property
+    def label(self) -> str:
+        return f"公开{self.spec.number}表"
+
+
+class Target:
+    """The disclosure being imported into and the configuration its year uses."""
+
+    def __init__(self, disclosure):
+        self.disclosure = disclosure
+        fiscal_year = disclosure.fiscal_year
+        self.agency_name = disclosure.agency.name
+        self.year = fiscal_year.year
+        self.standard = fiscal_year.disclosure_format == DisclosureFormat.STANDARD
+        self.statements = {label_key(s.label): s.value for s in Statement}
+        self.statements |= {label_key(s.value): s.value for s in Statement}
+        self.items = {label_key(i.label): i.value for i in ThreePublicItem}
+        self.items |= {label_key(i.value): i.value for i in ThreePublicItem}
+        self.tables: dict[str, TableInfo] = {}
+        self.checked: set = set()
+        self.classifications: dict[tuple[str, str], int] = {}
+        if self.standard:
+            self._load_standard(fiscal_year)
+
+    def _load_standard(self, fiscal_year) -> None:
+        specs = TableSpec.objects.filter(report_format_id=fiscal_year.report_format_id)
+        for spec in specs.prefetch_related("columns", "row_specs"):
+            info = TableInfo(spec=spec, columns=list(spec.columns.all()))
+            info.sides = {c.side for c in info.columns if c.side}
+            for r in spec.row_specs.all():
+                info.row_specs.setdefault((r.side, r.panel, r.parent_name, r.name), r)
+                if r.panel:
+                    info.panels.add(r.panel)
+            self.tables[spec.number] = info
+        if fiscal_year.code_version_id:
+            from ..models import ClassificationCode
+
+            codes = ClassificationCode.objects.filter(version_id=fiscal_year.code_version_id)
+            for pk, scheme, code in codes.values_list("pk", "scheme", "code"):
+                self.classifications[(scheme, code)] = pk
+
+    def format_name(self) -> str:
+        return "标准格式" if self.standard else "2014年简式格式"
+
+
+def _clean(model, name: str, value, errors: list, column: str):
+    """The model field's own validators (format, max length, digits, minimum), as full_clean
+    runs them; the values are already of the field's type, so to_python is not needed."""
+    if value in (None, ""):
+        return value  # as Field.run_validators: blank values are the field's blank= rule
+    try:
+        for validator in _validators(model, name):
+            validator(value)
+    except ValidationError as exc:
+        errors.append((column, "".join(exc.messages)))
+    return value
+
+
+@cache
+def _validators(model, name: str) -> tuple:
+    return tuple(model._meta.get_field(name).validators)
+
+
+def _text(record: Record, key: str) -> str:
+    value = record.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return unstated(value.strip())
+    from .parsing import cell_text
+
+    return cell_text(value)
+
+
+def resolve(record: Record, target: Target):
+    """(figure or None, [(column key, message)])."""
+    errors: list[tuple[str, str]] = []
+    _check_target(record, target, errors)
+    table = normalise(_text(record, "table"))
+    if not table:
+        errors.append(("table", "请填写报表。"))
+        return None, errors
+    key = label_key(table)
+    if key in THREE_PUBLIC:
+        return _three_public(record, target, errors)
+    if target.standard:
+        return _cell(record, target, key, errors)
+    return _line(record, target, key, errors)
+
+
+def _check_target(record: Record, target: Target, errors: list) -> None:
+    raw_agency, raw_year = record.get("agency"), record.get("year")
+    if (raw_agency, raw_year) in target.checked:
+        return  # the same agency and year as a row already found right: most rows
+    agency = _text(record, "agency")
+    if agency and agency != target.agency_name:
+        message = f"单位“{agency}”不是本次导入的单位“{target.agency_name}”：只能导入本单位的数字。"
+        errors.append(("agency", message))
+    try:
+        year = parse_year(record.get("year"))
+    except ValueError as exc:
+        errors.append(("year", str(exc)))
+        return
+    if year is not None and year != target.year:
+        errors.append(("year", f"年度 {year} 不是本次导入的 {target.year} 年度。"))
+    if not errors and isinstance(raw_agency, (str, type(None))):
+        target.checked.add((raw_agency, raw_year))
+
+
+def _amount(record: Record, errors: list, *, required: bool) -> Decimal | None:
+    """金额（元） is exact; 金额（万元） may be the export's rounding of it, or exact on its own."""
+    try:
+        unit = parse_unit(record.get("unit")) or record.unit
+    except ValueError as exc:
+        errors.append(("unit", str(exc)))
+        return None
+    given = {k: record.get(k) for k in ("amount_yuan", "amount_wan", "amount")}
+    given = {k: v for k, v in given.items() if v is not None and not _blank(v)}
+    units = {"amount_yuan": YUAN, "amount_wan": WAN, "amount": unit}
+    if "amount" in given and len(given) > 1:
+        errors.append(("amount", "“金额”与“金额（万元）”“金额（元）”只能填一种。"))
+        return None
+    # With 元 given, 万元 is only checked against it: the export rounds 万元 to two places.
+    first = "amount_yuan" if "amount_yuan" in given else next(iter(given), None)
+    if first is None:
+        if required:
+            errors.append(("amount_wan", "请填写金额。"))
+        return None
+    try:
+        amount = parse_amount(given[first], unit=units[first])
+    except ValueError as exc:
+        errors.append((first, str(exc)))
+        return None
+    if first == "amount_yuan" and "amount_wan" in given:
+        try:
+            consistent = _rounds_to(amount, given["amount_wan"])
+        except ValueError as exc:
+            errors.append(("amount_wan", str(exc)))
+            return None
+        if not consistent:
+            errors.append(("amount_wan", "金额（万元）与金额（元）不一致。"))
+            return None
+    return amount
+
+
+def _blank(value) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def _rounds_to(yuan: Decimal, wan_value) -> bool:
+    """Is the written 万元 figure the 元 amount rounded half up to as many places?"""
+    from .parsing import _number, cell_text
+
+    if isinstance(wan_value, str) and TWO_PLACES.match(wan_value):
+        # What our exports write (format_wan): compare as text, the common case.
+        return str((yuan / YUAN_PER_WAN).quantize(FEN, rounding=ROUND_HALF_UP)) == wan_value
+    text = normalise(cell_text(wan_value)).removesuffix("万元")
+    written = _number(text)
+    places = Decimal(1).scaleb(min(written.as_tuple().exponent, 0))
+    return (yuan / YUAN_PER_WAN).quantize(places, rounding=ROUND_HALF_UP) == written
+
+
+def _no_counts(record: Record, errors: list) -> None:
+    values = record.values
+    for name in COUNT_FIELDS:
+        value = values.get(name)
+        if value is not None and value != "" and _text(record, name):
+            errors.append((name, "数量只适用于“三公”经费行。"))
+
+
+def _line(record: Record, target: Target, key: str, errors: list):
+    statement = target.statements.get(key)
+    if statement is None:
+        labels = "、".join(s.label for s in Statement)
+        errors.append(
+            ("table", f"{target.year}年度使用2014年简式格式，报表应为：{labels}或“三公”经费。")
+        )
+    column = _text(record, "column")
+    if column and label_key(column) != label_key(FINAL):
+        errors.append(("column", f"2014年简式格式只有“{FINAL}”一栏。"))
+    _no_counts(record, errors)
+    code = _clean(ExpenditureLine, "code", parse_code(record.get("code")), errors, "code")
+    name = _name(record, ExpenditureLine, errors)
+    parent = _text(record, "context")
+    amount = _amount(record, errors, required=True)
+    if errors:
+        return None, errors
+    # parse_amount() already enforces the amount field's validators (15 digits, 2 places, ≥ 0).
+    figure = LineFigure(statement, code, name, parent, amount, _text(record, "id"))
+    return figure, errors
+
+
+def _name(record: Record, model, errors: list) -> str:
+    name = _text(record, "name")
+    if not name:
+        errors.append(("name", "请填写项目名称。"))
+        return name
+    return _clean(model, "name", name, errors, "name")
+
+
+def _three_public(record: Record, target: Target, errors: list):
+    name = _text(record, "name")
+    item = target.items.get(label_key(name))
+    if item is None:
+        labels = "、".join(i.label for i in ThreePublicItem)
+        errors.append(("name", f"“三公”经费的项目应为：{labels}。"))
+    if _text(record, "code"):
+        errors.append(("code", "“三公”经费行不填科目编码。"))
+    amount = _amount(record, errors, required=not target.standard)
+    if target.standard and amount is not None:
+        errors.append(("amount_wan", "标准格式的“三公”经费金额填在公开07表中，这里只填数量。"))
+    counts = {}
+    for field_name in COUNT_FIELDS:
+        try:
+            counts[field_name] = parse_count(record.get(field_name))
+        except ValueError as exc:
+            errors.append((field_name, str(exc)))
+    if item is not None:
+        allowed = COUNTS_BY_ITEM[item]
+        label = ThreePublicItem(item).label
+        for field_name, value in counts.items():
+            if value is not None and field_name not in allowed:
+                errors.append((field_name, f"该数量不适用于{label}。"))
+    if errors:
+        return None, errors
+    return ThreePublicFigure(item, amount, counts, _text(record, "id")), errors
+
+
+def _table(target: Target, key: str, errors: list) -> TableInfo | None:
+    number = None
+    title = key
+    if match := TABLE_MARK.match(key):
+        number = match[1].zfill(2)
+        title = key[match.end() :]
+    for info in target.tables.values():
+        if number and info.spec.number != number:
+            continue
+        if title and label_key(info.spec.title) != title:
+            if number:
+                errors.append(("table", f"{info.label}的表名是“{info.spec.title}”。"))
+                return None
+            continue
+        return info
+    names = "、".join(f"{i.label} {i.spec.title}" for i in target.tables.values())
+    errors.append(("table", f"{target.year}年度的公开表中没有这张表。应为：{names}。"))
+    return None
+
+
+def _cell(record: Record, target: Target, key: str, errors: list):
+    info = _table(target, key, errors)
+    _no_counts(record, errors)
+    code = _clean(ReportRow, "code", parse_code(record.get("code")), errors, "code")
+    name = _name(record, ReportRow, errors)
+    amount = _amount(record, errors, required=False)
+    if info is None:
+        return None, errors
+    side, panel, parent = _context(info, _text(record, "context"), errors)
+    column_id = _column(info, side, _text(record, "column"), amount, errors)
+    ordinal = record.ordinal
+    if ordinal:
+        ordinal = _clean(ReportRow, "ordinal", ordinal, errors, "name")
+    if errors:
+        return None, errors
+    figure = CellFigure(
+        info, code, name, side, panel, parent, column_id, amount, ordinal, _text(record, "id")
+    )
+    return figure, errors
+
+
+def _context(info: TableInfo, text: str, errors: list) -> tuple[str, str, str]:
+    parts = [p.strip() for p in text.split("/")] if text else []
+    side = panel = ""
+    if info.sides:
+        if not parts or parts[0] not in info.sides:
+            sides = "或".join(sorted(info.sides))
+            errors.append(("context", f"{info.label}的行须在上级项目中注明{sides}。"))
+            return "", "", ""
+        side = parts.pop(0)
+    elif info.panels:
+        if not parts or parts[0] not in info.panels:
+            panels = "或".join(sorted(info.panels))
+            errors.append(("context", f"{info.label}的行须在上级项目中注明{panels}。"))
+            return "", "", ""
+        panel = parts.pop(0)
+    if len(parts) > 1:
+        errors.append(("context", "上级项目只能有一层。"))
+    return side, panel, "/".join(parts)
+
+
+def _column(info: TableInfo, side: str, text: str, amount, errors: list) -> int | None:
+    if not text:
+        if amount is not None:
+            errors.append(("column", "请填写栏目。"))
+        return None
+    key = label_key(text)
+    candidates = [c for c in info.columns if not info.sides or c.side == side]
+    full = [c for c in candidates if label_key("/".join(x for x in (c.group, c.label) if x)) == key]
+    matches = full or [c for c in candidates if label_key(c.label) == key]
+    if len(matches) == 1:
+        return matches[0].pk
+    labels = "、".join("/".join(x for x in (c.group, c.label) if x) for c in candidates)
+    errors.append(("column", f"{info.label}{side}没有栏目“{text}”。应为：{labels}。"))
+    return None
+
+
+def row_source_scheme(info: TableInfo) -> str:
+    return "economic" if info.spec.row_source == RowSource.ECONOMIC else "functional"

@@ -1,0 +1,205 @@
+"""The one import path: the admin (through django-import-export) and the command line call it.
+
+disclosure_import() reads a file into records; disclosure_import_records() validates them all in
+one pass and, only if no row has an error, writes them — in one transaction either way, so one
+bad row writes nothing. The figures are written in batches while the file is read; any error
+rolls the whole file back. A dry run does everything, database writes included, and rolls back:
+the preview meets the same database constraints as the real import.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+
+from bureaus.models import Agency
+
+from ..models import Disclosure, FiscalYear
+from ..permissions import can_import_into
+from ..workflow import EDITABLE_STATUSES, OPEN_STATUSES
+from .readers import read_records
+from .records import COLUMNS, ImportFileError, Record, RowError, column_label
+from .resolve import CellFigure, LineFigure, Target, resolve
+from .scope import importable_agencies
+from .sync import CellSync, LineSync, Outcomes, ThreePublicSync
+
+MAX_ERRORS = 200  # listed; the rest are counted
+
+
+class ErrorCollector:
+    def __init__(self):
+        self.errors: list[RowError] = []
+        self.count = 0
+
+    def __call__(self, row, sheet: str, column: str, message: str) -> None:
+        """`column` is a label, or one of our field names (the long layout's column then)."""
+        column = COLUMNS[column][0] if column in COLUMNS else column
+        self.count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RowError(row, column, message, sheet))
+
+    def any(self) -> bool:
+        return self.count > 0
+
+
+@dataclass
+class ImportReport:
+    agency: Agency
+    fiscal_year: FiscalYear
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    totals: dict = field(default_factory=dict)  # new / update / skip / delete → count
+    outcomes: list | None = None  # (kind, row, sheet, values, note) when collected
+    seconds: float = 0.0
+    written: bool = False
+    disclosure: Disclosure | None = None
+    by: AbstractBaseUser | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> str:
+        t = self.totals
+        return (
+            f"新增 {t.get('new', 0)}，修改 {t.get('update', 0)}，"
+            f"未变 {t.get('skip', 0)}，删除 {t.get('delete', 0)}"
+        )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def disclosure_import(
+    *,
+    agency: Agency,
+    fiscal_year: FiscalYear,
+    file,
+    by: AbstractBaseUser | None,
+    dry_run: bool = False,
+    collect_rows: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
+    the year. `by` is the user importing; None only for trusted bulk loads (the command line).
+    """
+    return disclosure_import_records(
+        agency=agency,
+        fiscal_year=fiscal_year,
+        records=read_records(file),
+        by=by,
+        dry_run=dry_run,
+        collect_rows=collect_rows,
+        progress=progress,
+    )
+
+
+def disclosure_import_records(
+    *,
+    agency: Agency,
+    fiscal_year: FiscalYear,
+    records: Iterable[Record],
+    by: AbstractBaseUser | None,
+    dry_run: bool = False,
+    collect_rows: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    if by is not None and not importable_agencies(by).filter(pk=agency.pk).exists():
+        raise PermissionDenied("只能导入本单位的决算数字。")
+    started = time.perf_counter()
+    report = ImportReport(agency=agency, fiscal_year=fiscal_year, by=by)
+    errors = ErrorCollector()
+    outcomes = Outcomes(collect_rows)
+    try:
+        with transaction.atomic():
+            report.disclosure = _disclosure(agency, fiscal_year, by)
+            _run(report, records, errors, outcomes, progress)
+            if errors.any() or dry_run:
+                raise _Rollback
+            report.written = True
+    except _Rollback:
+        pass
+    except ImportFileError as exc:
+        errors(None, "", "", str(exc))
+    except DatabaseError as exc:
+        # The database refused what validation accepted: changed since the preview, or a
+        # concurrent import. The transaction is rolled back whole.
+        errors(None, "", "", f"数据库拒绝了本次导入，未写入任何数据：{_first_line(exc)}")
+    report.errors, report.error_count = errors.errors, errors.count
+    report.totals = dict(outcomes.totals)
+    if outcomes.rows is not None:
+        # Lines are written (and so reported) in batches: back into the file's order.
+        outcomes.rows.sort(key=lambda o: (o[1] is None, o[2], o[1] or 0))
+    report.outcomes = outcomes.rows
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _disclosure(agency: Agency, fiscal_year: FiscalYear, by) -> Disclosure:
+    """The revision to import into: the open draft (or returned one), created if the agency
+    has no disclosure for the year. A published disclosure is never changed by an import.
+
+    Locked for the import, so two imports into one disclosure run one after the other.
+    """
+    revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year)
+    disclosure = revisions.filter(status__in=OPEN_STATUSES).order_by("-revision").first()
+    if disclosure is None:
+        if revisions.exists():
+            raise ImportFileError(
+                "该单位该年度的决算公开已发布，不能直接导入；如需更正，请由审核人员发起更正后再导入。"
+            )
+        disclosure = Disclosure(agency=agency, fiscal_year=fiscal_year)
+        disclosure._history_user = by
+        disclosure.save()
+    disclosure = (
+        Disclosure.objects.select_for_update()
+        .select_related("agency", "fiscal_year")
+        .get(pk=disclosure.pk)
+    )
+    if disclosure.status not in EDITABLE_STATUSES:
+        raise ImportFileError("该决算公开已提交审核，不能导入；请先由审核人员退回。")
+    if by is not None and not can_import_into(by, disclosure):
+        raise ImportFileError("只能向本单位的草稿或已退回的决算公开导入数据。")
+    return disclosure
+
+
+def _run(report, records, errors, outcomes, progress) -> None:
+    target = Target(report.disclosure)
+    d = report.disclosure
+    lines = LineSync(d, outcomes, errors, by=report.by)
+    cells = CellSync(d, outcomes, errors, classifications=target.classifications, by=report.by)
+    three = ThreePublicSync(d, outcomes, errors, by=report.by)
+    for record in records:
+        report.rows += 1
+        figure, problems = resolve(record, target)
+        for key, message in problems:
+            errors(record.row, record.sheet, column_label(record, key), message)
+        if figure is not None:
+            sync = (
+                lines
+                if isinstance(figure, LineFigure)
+                else (cells if isinstance(figure, CellFigure) else three)
+            )
+            sync.add(figure, record.row, record.sheet, _display(record))
+        if progress and report.rows % 1000 == 0:
+            progress(report.rows)
+    if report.rows == 0:
+        errors(None, "", "", "文件中没有数据行。")
+    for sync in (lines, cells, three):
+        sync.finish()
+    if progress:
+        progress(report.rows)
+
+
+def _display(record: Record) -> list:
+    v = record.values
+    return [v.get("code") or "", v.get("name") or "", v.get("column") or ""]
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,398 @@
+"""Bring a disclosure's figures in line with the file, table by table, without per-row queries.
+
+Semantics (README, "Import"): every statement or public table the file names is replaced by the
+file's rows; figures the file does not name stay as they are. Unchanged rows are not written
+(re-importing the same file writes nothing), changed rows are updated in place, new rows are
+created, and the statement's lines (or the table's cells) that the file no longer has are
+deleted. 2014 statement lines are written in batches as they are read, so memory stays flat.
+"""
+
+from collections import Counter, namedtuple
+from decimal import Decimal
+
+from ..models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
+from . import history
+from .bulk import BATCH, insert
+from .resolve import CellFigure, LineFigure, ThreePublicFigure, row_source_scheme
+
+MAX_ORDER = 32767  # PositiveSmallIntegerField
+Old = namedtuple("Old", "id code name parent_id parent_name order amount")
+
+
+class Outcomes:
+    """What an import does, counted per kind and (for the admin preview) listed per row."""
+
+    def __init__(self, collect: bool):
+        self.totals: dict = {}
+        self.rows: list | None = [] if collect else None
+
+    def add(self, kind: str, row, sheet: str, values: list, note: str = "") -> None:
+        self.totals[kind] = self.totals.get(kind, 0) + 1
+        if self.rows is not None:
+            self.rows.append((kind, row, sheet, values, note))
+
+
+class Sync:
+    def __init__(self, disclosure, outcomes: Outcomes, error, by=None):
+        self.disclosure = disclosure
+        self.outcomes = outcomes
+        self.error = error  # error(row, sheet, column key, message)
+        self.by = by  # the importing user, for the audit trail
+        self._own_ids: set | None = None
+
+    def audit(self, model, ids: list[int], kind: str) -> None:
+        history.record(model, ids, kind=kind, by=self.by, reason="导入")
+
+    @property
+    def writing(self) -> bool:
+        return not self.error.any()
+
+    def check_id(self, figure, row, sheet) -> None:
+        if not figure.id:
+            return
+        if self._own_ids is None:
+            self._own_ids = {str(pk) for pk in self.own_ids()}
+        if figure.id not in self._own_ids:
+            message = f"编号 {figure.id} 不是本单位本年度决算中的数字：只能导入本单位的数字。"
+            self.error(row, sheet, "id", message)
+
+
+class LineSync(Sync):
+    """2014 statement lines (ExpenditureLine), streamed in batches."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old: dict[str, dict] = {}
+        self.seen: dict[tuple, int] = {}
+        self.tops: dict[tuple, int] = {}  # (statement, name) → row of the top-level line
+        self.top_ids: dict[tuple, int] = {}
+        self.referenced: set = set()
+        self.ambiguous: set = set()
+        self.position: Counter = Counter()
+        self.batch: list = []
+        self.waiting: list = []
+
+    def own_ids(self):
+        lines = ExpenditureLine.objects.filter(disclosure=self.disclosure)
+        return lines.values_list("pk", flat=True)
+
+    def _load(self, statement: str) -> None:
+        lines = ExpenditureLine.objects.filter(disclosure=self.disclosure, statement=statement)
+        fields = ("pk", "code", "name", "parent_id", "parent__name", "order", "amount_yuan")
+        self.old[statement] = {
+            _line_key(o.code, o.name, o.parent_name): o
+            for o in (Old(*v) for v in lines.values_list(*fields))
+        }
+
+    def add(self, f: LineFigure, row, sheet, display) -> None:
+        if f.statement not in self.old:
+            self._load(f.statement)
+        self.check_id(f, row, sheet)
+        key = (f.statement, _line_key(f.code, f.name, f.parent_name))
+        if key in self.seen:
+            what = f"科目编码 {f.code}" if f.code else f"“{f.name}”"
+            column = "code" if f.code else "name"
+            message = f"{what}与第 {self.seen[key]} 行重复（同一报表中只能出现一次）。"
+            self.error(row, sheet, column, message)
+            return
+        self.seen[key] = row
+        self.position[f.statement] += 1
+        order = self.position[f.statement]
+        if order > MAX_ORDER:
+            self.error(row, sheet, "name", f"一张报表最多 {MAX_ORDER} 行。")
+            return
+        if not f.parent_name:
+            top = (f.statement, f.name)
+            if top in self.tops:
+                self.ambiguous.add(top)
+                if top in self.referenced:
+                    message = f"“{f.name}”与第 {self.tops[top]} 行同名，“其中”项无法确定上级。"
+                    self.error(row, sheet, "name", message)
+            self.tops.setdefault(top, row)
+        old = self.old[f.statement].pop(key[1], None)
+        self.batch.append((f, order, old, row, sheet, display))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        tops = [b for b in batch if not b[0].parent_name]
+        children = self.waiting + [b for b in batch if b[0].parent_name]
+        self.waiting = []
+        self._write(tops, {})
+        parents, ready = {}, []
+        for item in children:
+            f, row, sheet = item[0], item[3], item[4]
+            top = (f.statement, f.parent_name)
+            self.referenced.add(top)
+            if top not in self.tops:
+                self.waiting.append(item)
+                continue
+            if top in self.ambiguous:
+                message = f"上级项目“{f.parent_name}”在该报表中有多行，无法确定。"
+                self.error(row, sheet, "context", message)
+                continue
+            parents[id(item)] = self.top_ids.get(top)
+            ready.append(item)
+        self._write(ready, parents)
+
+    def _write(self, items: list, parents: dict) -> None:
+        new, changed = [], []
+        for item in items:
+            f, order, old, row, sheet, display = item
+            parent_id = parents.get(id(item))
+            values = (f.code, f.name, parent_id, order, f.amount_yuan)
+            if old is None:
+                new.append((item, values))
+                kind = "new"
+            elif (old.code, old.name, old.parent_id, old.order, old.amount) == values:
+                kind = "skip"
+            else:
+                changed.append(ExpenditureLine(pk=old.id, **_line_fields(values)))
+                kind = "update"
+            if old is not None and not f.parent_name:
+                self.top_ids[(f.statement, f.name)] = old.id
+            self.outcomes.add(kind, row, sheet, display, _change(old and old.amount, f.amount_yuan))
+        if not self.writing:
+            return
+        fields = ["disclosure_id", "statement", "code", "name", "parent_id", "order", "amount_yuan"]
+        rows = [(self.disclosure.pk, item[0].statement, *values) for item, values in new]
+        ids = insert(ExpenditureLine, fields, rows)
+        for (item, _values), pk in zip(new, ids, strict=True):
+            if not item[0].parent_name:
+                self.top_ids[(item[0].statement, item[0].name)] = pk
+        self.audit(ExpenditureLine, ids, history.CREATED)
+        if changed:
+            ExpenditureLine.objects.bulk_update(
+                changed, ["code", "name", "parent", "order", "amount_yuan"], batch_size=BATCH
+            )
+            self.audit(ExpenditureLine, [c.pk for c in changed], history.CHANGED)
+
+    def finish(self) -> None:
+        self.flush()
+        for f, _order, _old, row, sheet, _display in self.waiting:
+            self.error(
+                row,
+                sheet,
+                "context",
+                f"上级项目“{f.parent_name}”不存在：应为同一报表中一行没有上级项目的项目。",
+            )
+        leftovers = [o for lines in self.old.values() for o in lines.values()]
+        for o in leftovers:
+            self.outcomes.add("delete", None, "", [o.code, o.name, o.parent_name or ""], "")
+        if leftovers and self.writing:
+            ExpenditureLine.objects.filter(pk__in=[o.id for o in leftovers]).delete()
+
+
+def _line_key(code: str, name: str, parent_name) -> tuple:
+    return ("c", code) if code else ("n", parent_name or "", name)
+
+
+def _line_fields(values: tuple) -> dict:
+    code, name, parent_id, order, amount = values
+    return dict(code=code, name=name, parent_id=parent_id, order=order, amount_yuan=amount)
+
+
+def _change(old: Decimal | None, new: Decimal | None) -> str:
+    if old is None or old == new:
+        return ""
+    return f"原金额 {old} 元"
+
+
+class ThreePublicSync(Sync):
+    """The three public expenses: amounts and counts of the items the file names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old = None
+        self.seen: dict[str, int] = {}
+        self.pending: list = []
+
+    def own_ids(self):
+        return ThreePublicExpense.objects.filter(disclosure=self.disclosure).values_list(
+            "pk", flat=True
+        )
+
+    def add(self, f: ThreePublicFigure, row, sheet, display) -> None:
+        if self.old is None:
+            records = ThreePublicExpense.objects.filter(disclosure=self.disclosure)
+            self.old = {r.item: r for r in records}
+        self.check_id(f, row, sheet)
+        if f.item in self.seen:
+            self.error(row, sheet, "name", f"该项目与第 {self.seen[f.item]} 行重复。")
+            return
+        self.seen[f.item] = row
+        record = self.old.get(f.item) or ThreePublicExpense(item=f.item)
+        record.disclosure = self.disclosure
+        before = (record.amount_yuan, *(getattr(record, n) for n in f.counts))
+        record.amount_yuan = f.amount_yuan
+        for name, value in f.counts.items():
+            setattr(record, name, value)
+        after = (record.amount_yuan, *f.counts.values())
+        kind = "new" if record.pk is None else ("skip" if before == after else "update")
+        try:
+            record.full_clean(validate_unique=False, validate_constraints=False)
+        except Exception as exc:  # ValidationError: the model's own rules, e.g. counts by item
+            for field_name, messages in getattr(exc, "message_dict", {"name": [str(exc)]}).items():
+                column = "amount_wan" if field_name == "amount_yuan" else field_name
+                self.error(row, sheet, column, "".join(messages))
+            return
+        self.outcomes.add(kind, row, sheet, display)
+        if kind != "skip":
+            self.pending.append(record)
+
+    def finish(self) -> None:
+        if self.writing:
+            for record in self.pending:
+                record.save()
+
+
+class CellSync(Sync):
+    """Standard-format tables: rows matched by their key, the named tables' cells replaced.
+
+    Public tables are small (a few hundred cells), so they are written when the file ends.
+    """
+
+    def __init__(self, *args, classifications: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.classifications = classifications
+        self.tables: dict = {}  # number → state
+        self.rows: dict = {}  # (number, key) → row state
+        self.cells: dict = {}  # (number, key, column_id) → source row
+        self.scope: set = set()  # (number, column_id): the columns the file names
+        self.blanked: list = []  # cells the file names with no figure
+
+    def own_ids(self):
+        return Cell.objects.filter(row__disclosure=self.disclosure).values_list("pk", flat=True)
+
+    def _table(self, info):
+        number = info.spec.number
+        if number not in self.tables:
+            rows = {
+                r.key: r
+                for r in ReportRow.objects.filter(
+                    disclosure=self.disclosure, table=info.spec
+                ).select_related("parent")
+            }
+            cells = {
+                (c.row_id, c.column_id): c
+                for c in Cell.objects.filter(row__disclosure=self.disclosure, row__table=info.spec)
+            }
+            last = max((r.order for r in rows.values()), default=0)
+            self.tables[number] = {"info": info, "rows": rows, "cells": cells, "order": last}
+        return self.tables[number]
+
+    def add(self, f: CellFigure, row, sheet, display) -> None:
+        state = self._table(f.table)
+        self.check_id(f, row, sheet)
+        number = f.table.spec.number
+        entry = self.rows.get((number, f.key))
+        if entry is None:
+            entry = self._row(state, f, row, sheet)
+            if entry is None:
+                return
+            self.rows[(number, f.key)] = entry
+        elif f.ordinal and not entry["row"].ordinal:
+            entry["row"].ordinal = f.ordinal
+            entry["dirty"] = True
+        if f.column_id is None:
+            self.outcomes.add("new" if entry["row"].pk is None else "skip", row, sheet, display)
+            return
+        cell_key = (number, f.key, f.column_id)
+        if cell_key in self.cells:
+            self.error(row, sheet, "column", f"该行该栏目与第 {self.cells[cell_key]} 行重复。")
+            return
+        self.cells[cell_key] = row
+        self.scope.add((number, f.column_id))
+        old = state["cells"].pop((entry["row"].pk, f.column_id), None) if entry["row"].pk else None
+        if f.amount_yuan is None:
+            # A cell the file has but leaves blank: the table prints no figure there.
+            if old is not None:
+                self.blanked.append(old)
+            self.outcomes.add("skip" if old is None else "delete", row, sheet, display)
+            return
+        if old is None:
+            entry["new_cells"].append((f.column_id, f.amount_yuan))
+            kind = "new"
+        elif old.amount_yuan == f.amount_yuan:
+            kind = "skip"
+        else:
+            old.amount_yuan = f.amount_yuan
+            entry["changed_cells"].append(old)
+            kind = "update"
+        note = _change(old and old.amount_yuan, f.amount_yuan)
+        self.outcomes.add(kind, row, sheet, display, note)
+
+    def _row(self, state, f: CellFigure, row, sheet):
+        info = f.table
+        existing = state["rows"].get(f.key)
+        parent = None
+        if f.parent_name:
+            parent_key = "/".join(p for p in (f.side or f.panel, f.parent_name) if p)
+            parent = self.rows.get((info.spec.number, parent_key), {}).get("row") or state[
+                "rows"
+            ].get(parent_key)
+            if parent is None:
+                self.error(row, sheet, "context", f"上级项目“{f.parent_name}”不存在。")
+                return None
+        if existing is not None:
+            before = (existing.name, existing.ordinal, existing.parent_id)
+            existing.name = f.name
+            existing.ordinal = f.ordinal or existing.ordinal
+            if parent is not None:
+                existing.parent = parent
+            dirty = before != (existing.name, existing.ordinal, existing.parent_id)
+            return {"row": existing, "new_cells": [], "changed_cells": [], "dirty": dirty}
+        spec = info.row_specs.get((f.side, f.panel, f.parent_name, f.name))
+        state["order"] += 1
+        scheme = row_source_scheme(info)
+        new = ReportRow(
+            disclosure=self.disclosure,
+            table=info.spec,
+            order=state["order"],
+            side=f.side,
+            panel=f.panel,
+            ordinal=f.ordinal or (spec.ordinal if spec else ""),
+            code=f.code,
+            classification_id=self.classifications.get((scheme, f.code)) if f.code else None,
+            name=f.name,
+            role=spec.role if spec else "",
+            parent=parent,
+        )
+        if new.order > MAX_ORDER:
+            self.error(row, sheet, "name", f"一张表最多 {MAX_ORDER} 行。")
+            return None
+        return {"row": new, "new_cells": [], "changed_cells": [], "dirty": True}
+
+    def finish(self) -> None:
+        leftovers = list(self.blanked)
+        for number, state in self.tables.items():
+            rows = {r.pk: r for r in state["rows"].values()}
+            labels = {c.pk: c.label for c in state["info"].columns}
+            for cell in state["cells"].values():
+                if (number, cell.column_id) not in self.scope:
+                    continue  # a column the file does not have keeps its figures
+                leftovers.append(cell)
+                row = rows.get(cell.row_id)
+                display = [row.code, row.name, labels.get(cell.column_id, "")] if row else []
+                self.outcomes.add("delete", None, "", display, "")
+        if not self.writing:
+            return
+        entries = list(self.rows.values())
+        # Parents first: a new row may be the "其中" parent of another new row.
+        for entry in sorted(entries, key=lambda e: e["row"].parent is not None):
+            if entry["dirty"]:
+                entry["row"].save()
+        Cell.objects.filter(pk__in=[c.pk for c in leftovers]).delete()
+        created = Cell.objects.bulk_create(
+            [
+                Cell(row=e["row"], column_id=column_id, amount_yuan=amount)
+                for e in entries
+                for column_id, amount in e["new_cells"]
+            ],
+            batch_size=BATCH,
+        )
+        self.audit(Cell, [c.pk for c in created], history.CREATED)
+        changed = [c for e in entries for c in e["changed_cells"]]
+        Cell.objects.bulk_update(changed, ["amount_yuan"], batch_size=BATCH)
+        self.audit(Cell, [c.pk for c in changed], history.CHANGED)

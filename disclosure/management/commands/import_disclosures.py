@@ -1,0 +1,231 @@
+"""Bulk loads: import a folder or a .zip of many agencies' files, each all-or-nothing.
+
+    python manage.py import_disclosures PATH [--dry-run] [--user NAME]
+
+Every file goes through the same service as the admin import. The agency and year of a file
+are the ones its rows (or, in the per-table layout, its 部门/年度 line) name; every row must
+name the same ones. A progress bar runs on stderr; a summary table ends the run, and the exit
+code is non-zero if any file failed.
+"""
+
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from contextlib import closing
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from bureaus.models import Agency
+from disclosure.importing import ImportFileError, disclosure_import_records
+from disclosure.importing.parsing import parse_year, unstated
+from disclosure.importing.readers import read_records
+from disclosure.models import FiscalYear
+
+SUFFIXES = (".csv", ".xlsx")
+
+
+class Command(BaseCommand):
+    help = "批量导入文件夹或 zip 中的决算数字文件（CSV 或 .xlsx），每个文件全部成功或全部不写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="文件夹或 .zip 文件")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        parser.add_argument("--user", help="以该用户的权限导入（默认：命令行，全部单位）")
+
+    def handle(self, *args, path, dry_run, user, **options):
+        by = get_user_model().objects.get(username=user) if user else None
+        files = list(_files(Path(path)))
+        if not files:
+            raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
+        bar = Progress(len(files), sys.stderr)
+        results = []
+        for name, opener in files:
+            bar.start(name)
+            with opener() as stream:
+                results.append(_import_one(name, stream, by, dry_run, bar.rows))
+            bar.done()
+        bar.close()
+        self._summary(results, dry_run)
+        failed = [r for r in results if not r["ok"]]
+        if failed:
+            raise CommandError(f"{len(failed)} 个文件导入失败，这些文件没有写入任何数据。")
+
+    def _summary(self, results: list[dict], dry_run: bool) -> None:
+        for r in results:
+            for message in r["errors"][:5]:
+                self.stderr.write(f"{r['file']}：{message}")
+            if len(r["errors"]) > 5:
+                self.stderr.write(f"{r['file']}：……共 {r['error_count']} 处错误")
+        rows = [
+            [
+                r["file"],
+                r["agency"],
+                r["year"],
+                r["rows"],
+                r["error_count"],
+                f"{r['seconds']:.2f}",
+                ("通过检查" if dry_run else "已导入") if r["ok"] else "失败",
+            ]
+            for r in results
+        ]
+        total = [
+            f"合计 {len(results)} 个文件",
+            "",
+            "",
+            sum(r["rows"] for r in results),
+            sum(r["error_count"] for r in results),
+            f"{sum(r['seconds'] for r in results):.2f}",
+            f"失败 {sum(not r['ok'] for r in results)}",
+        ]
+        self.stdout.write(
+            _table(["文件", "单位", "年度", "行数", "错误", "秒", "结果"], rows, total)
+        )
+
+
+def _files(path: Path):
+    """(display name, opener) for every CSV/XLSX in a folder (recursively) or a zip."""
+    if path.is_dir():
+        for file in sorted(path.rglob("*")):
+            if file.suffix.lower() in SUFFIXES and not file.name.startswith(("~$", ".")):
+                yield str(file.relative_to(path)), (lambda f=file: open(f, "rb"))
+    elif zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
+        archive = zipfile.ZipFile(path)
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.filename.lower().endswith(SUFFIXES) and not info.is_dir():
+                yield _zip_name(info), (lambda i=info: _spooled(archive, i))
+    elif path.is_file() and path.suffix.lower() in SUFFIXES:
+        yield path.name, (lambda: open(path, "rb"))
+    else:
+        raise CommandError(f"找不到 {path}，或它不是文件夹、.zip、CSV 或 .xlsx 文件。")
+
+
+def _spooled(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """A zip member as a seekable temporary file: read twice, never whole into memory."""
+    copy = tempfile.TemporaryFile()
+    with archive.open(info) as member:
+        shutil.copyfileobj(member, copy)
+    copy.seek(0)
+    return copy
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """Zips made on Chinese Windows store names in GBK without saying so."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _import_one(name: str, stream, by, dry_run: bool, progress) -> dict:
+    started = time.perf_counter()
+    result = {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
+    try:
+        agency, fiscal_year = _target(stream)
+        result["agency"], result["year"] = agency.name, fiscal_year.year
+        stream.seek(0)
+        report = disclosure_import_records(
+            agency=agency,
+            fiscal_year=fiscal_year,
+            records=read_records(stream),
+            by=by,
+            dry_run=dry_run,
+            progress=progress,
+        )
+        result["rows"] = report.rows
+        result["errors"] = [str(e) for e in report.errors]
+        result["error_count"] = report.error_count
+    except (ImportFileError, CommandError) as exc:
+        result["errors"], result["error_count"] = [str(exc)], 1
+    except PermissionError as exc:  # pragma: no cover - file system
+        result["errors"], result["error_count"] = [str(exc)], 1
+    result["ok"] = result["error_count"] == 0
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def _target(stream) -> tuple[Agency, FiscalYear]:
+    """The agency and year the file names: the first row that names them."""
+    with closing(read_records(stream)) as records:
+        return _named(records)
+
+
+def _named(records) -> tuple[Agency, FiscalYear]:
+    for record in records:
+        name = unstated(str(record.get("agency") or "").strip())
+        try:
+            year = parse_year(record.get("year"))
+        except ValueError as exc:
+            raise ImportFileError(f"第 {record.row} 行：{exc}") from None
+        if not name or year is None:
+            continue
+        agency = Agency.objects.filter(name=name).first()
+        if agency is None:
+            raise ImportFileError(f"单位“{name}”不存在：请先在管理后台添加该单位。")
+        fiscal_year = FiscalYear.objects.filter(year=year).first()
+        if fiscal_year is None:
+            raise ImportFileError(f"{year} 年度不存在：请先在管理后台添加该年度。")
+        return agency, fiscal_year
+    raise ImportFileError("文件中没有写明单位和年度：批量导入需要每个文件写明单位和年度。")
+
+
+class Progress:
+    """A one-line progress bar on stderr (only when it is a terminal)."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream):
+        self.total, self.stream, self.done_files, self.name, self.count = total, stream, 0, "", 0
+        self.live = hasattr(stream, "isatty") and stream.isatty()
+
+    def start(self, name: str) -> None:
+        self.name, self.count = name, 0
+        self._draw()
+
+    def rows(self, count: int) -> None:
+        self.count = count
+        self._draw()
+
+    def done(self) -> None:
+        self.done_files += 1
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.live:
+            return
+        filled = self.WIDTH * self.done_files // self.total
+        bar = "█" * filled + "·" * (self.WIDTH - filled)
+        line = (
+            f"\r[{bar}] {self.done_files}/{self.total} 个文件  {self.count:,} 行  {self.name[:40]}"
+        )
+        self.stream.write(line.ljust(110))
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+
+
+def _table(header: list, rows: list[list], total: list) -> str:
+    from unicodedata import east_asian_width
+
+    def width(text) -> int:
+        return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+    all_rows = [header, *rows, total]
+    widths = [max(width(r[i]) for r in all_rows) for i in range(len(header))]
+
+    def line(row) -> str:
+        cells = []
+        for i, value in enumerate(row):
+            pad = " " * (widths[i] - width(value))
+            cells.append(pad + str(value) if isinstance(value, int) else str(value) + pad)
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *map(line, rows), rule, line(total)])
