@@ -398,3 +398,7 @@ from .standard import (  # noqa: E402, F401
     TableNote,
     TableSpec,
 )
+
+# Stored reconciliation findings (the engine is disclosure/reconciliation.py).
+# isort: split
+from .reconciliation_models import Reconciliation, ReconciliationFinding  # noqa: E402, F401
