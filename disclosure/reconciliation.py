@@ -163,16 +163,17 @@ class Fig:
     value: Decimal | None
 
 
-def wan(yuan: Decimal | None) -> str:
-    """ "140.82 万元": two decimals as printed; every decimal for a figure entered to the fen."""
-    if yuan is None:
-        return "空白"
+def wan_number(yuan: Decimal) -> str:
+    """ "140.82": two decimals as printed; every decimal of a figure entered to the fen."""
     value = yuan / YUAN_PER_WAN
     if yuan % PRINTED_PRECISION == 0:
-        text = f"{value.quantize(Decimal('0.01')):f}"
-    else:
-        text = f"{value.normalize():f}"
-    return f"{text} 万元"
+        return f"{value.quantize(Decimal('0.01')):f}"
+    return f"{value.normalize():f}"
+
+
+def wan(yuan: Decimal | None) -> str:
+    """ "140.82 万元", or 空白 for a cell the table leaves blank."""
+    return "空白" if yuan is None else f"{wan_number(yuan)} 万元"
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -475,7 +476,7 @@ def _of_which_groups(facts: Facts) -> Iterator[tuple[str, Fig, list[Fig]]]:
     for parent in facts.lines:
         children = [x for x in facts.lines if x.parent == parent.id]
         if children and parent.amount is not None:
-            subject = f"{STATEMENT_NAMES[parent.statement]} {parent.name}"
+            subject = STATEMENT_NAMES[parent.statement]
             yield subject, _line_fig(parent), [_line_fig(x) for x in children]
     for table in facts.tables.values():
         if table.number == THREE_PUBLIC:
@@ -528,9 +529,9 @@ def of_which_remainder(facts: Facts) -> Iterator[Finding]:
             rule="of_which_remainder",
             severity=Severity.NOTICE,
             message=(
-                f"{parent.name} {wan(parent.value)}，其中列明 {wan(listed)}，"
-                f"未列明 {wan(remainder)}（{subject}的“其中”只列出了{_names(children)}，"
-                "其余部分的用途没有说明）。"
+                f"{subject}：{parent.name} {wan(parent.value)}，其中列明 {wan(listed)}，"
+                f"未列明 {wan(remainder)}（“其中”只列出了{_names(children)}，"
+                "其余部分没有说明用途）。"
             ),
             cells=tuple((f.label, f.value) for f in [parent, *children]),
             difference=remainder,
