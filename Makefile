@@ -22,6 +22,7 @@ migrate: $(STAMP)
 
 seed: migrate
 	$(DEMO_ENV) $(MANAGE) loaddata fixtures/seed-liyang-xinfang-2014.json fixtures/putuo-planning-resources-2024.json
+	$(DEMO_ENV) $(MANAGE) reconcile_all
 	$(DEMO_ENV) $(MANAGE) demo_accounts
 
 demo: seed
