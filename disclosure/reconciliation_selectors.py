@@ -4,7 +4,6 @@ load_facts() costs a fixed number of queries (seven) whatever the size of the di
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -173,7 +172,3 @@ def findings_list(
     if severity:
         findings = findings.filter(severity=severity)
     return findings
-
-
-def finding_iterator(findings: QuerySet[ReconciliationFinding]) -> Iterator[ReconciliationFinding]:
-    return findings.iterator(chunk_size=2000)
