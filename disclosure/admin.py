@@ -14,6 +14,7 @@ from .models import (
     WorkTask,
     WorkTaskItem,
 )
+from .reconciliation_admin import ReconciliationAdminMixin
 
 
 class ExpenditureLineForm(WanAmountForm):
@@ -99,7 +100,7 @@ class ThreePublicInline(admin.StackedInline):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(ReconciliationAdminMixin, admin.ModelAdmin):
     list_display = ["agency", "fiscal_year", "status", "published_at", "updated_at"]
     list_filter = ["fiscal_year", "agency", "status"]
     list_select_related = ["agency", "fiscal_year"]
@@ -159,7 +160,7 @@ class WorkTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpenditureLine)
-class ExpenditureLineAdmin(admin.ModelAdmin):
+class ExpenditureLineAdmin(ReconciliationAdminMixin, admin.ModelAdmin):
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
     list_filter = ["statement", "disclosure__fiscal_year", "disclosure__agency"]
@@ -170,7 +171,7 @@ class ExpenditureLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThreePublicExpense)
-class ThreePublicExpenseAdmin(admin.ModelAdmin):
+class ThreePublicExpenseAdmin(ReconciliationAdminMixin, admin.ModelAdmin):
     form = ThreePublicForm
     list_display = ["item", "amount_yuan", "disclosure"]
     list_filter = ["item", "disclosure__fiscal_year", "disclosure__agency"]

@@ -26,6 +26,7 @@ from .models import (
     TableNote,
     TableSpec,
 )
+from .reconciliation_admin import ReconciliationAdminMixin
 
 DISCLOSURE_PAGE = re.compile(r"/disclosure/disclosure/(\d+)/change/")
 ROW_PAGE = re.compile(r"/disclosure/reportrow/(\d+)/change/")
@@ -117,7 +118,7 @@ class CellInline(admin.TabularInline):
 
 
 @admin.register(ReportRow)
-class ReportRowAdmin(admin.ModelAdmin):
+class ReportRowAdmin(ReconciliationAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "table", "side", "disclosure"]
     list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]
