@@ -23,6 +23,7 @@ from .models import (
     ThreePublicItem,
     WorkTask,
 )
+from .reconciliation_selectors import reconciliation_summary
 from .references import count_values  # noqa: E402
 from .standard_selectors import previous_disclosure, standard_page  # noqa: E402
 
@@ -53,6 +54,7 @@ class DisclosurePage:
     basic_sentence: str = ""
     accounts_sentences: list[str] = field(default_factory=list)
     three_public_sentences: list[str] = field(default_factory=list)
+    reconciliation: object = None  # reconciliation_selectors.Summary: the 数据核对 section
 
     @property
     def quota_total(self) -> int:
@@ -113,6 +115,7 @@ def disclosure_page(*, slug: str, year: int, include_drafts: bool = False) -> Di
         three_public_total_yuan=sum(
             (r.amount_yuan for r in records if r.amount_yuan is not None), Decimal(0)
         ),
+        reconciliation=reconciliation_summary(disclosure_id=disclosure.pk),
     )
     if disclosure.fiscal_year.disclosure_format == DisclosureFormat.STANDARD:
         page.standard = standard_page(
