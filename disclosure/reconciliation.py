@@ -296,9 +296,16 @@ def cell(table: Table, row: Row, label: str, name: str | None = None) -> Fig:
 
 
 def _labels_of(table: Table, rows: list[Row]) -> list[str]:
-    """Every column label any of these rows has a figure in, in the table's column order."""
+    """Every column label any of these rows has a figure in, in the table's column order
+    (a two-sided table repeats labels on its two sides: 决算数 and 决算数)."""
     present = {label for r in rows for label in r.cells}
-    return [c.label for c in table.columns if c.label in present]
+    sides = {r.side for r in rows}
+    labels = [
+        c.label
+        for c in table.columns
+        if c.label in present and (not table.two_sided or c.side in sides)
+    ]
+    return list(dict.fromkeys(labels))
 
 
 def _blocks(table: Table) -> dict[str, list[Row]]:
@@ -708,7 +715,7 @@ def _item_against_code(item: Fig, coded: Fig) -> Finding | None:
             rule="three_public_economic",
             severity=Severity.ERROR,
             message=(
-                f"{coded.label} 为 {wan(coded.value)}，大于{item.label} {wan(item.value)}，"
+                f"{coded.label}为 {wan(coded.value)}，大于{item.label} {wan(item.value)}，"
                 f"超出 {wan(-diff)}：经济分类中的{coded.name}不能超过该项“三公”经费。"
             ),
             cells=cells,
@@ -718,8 +725,8 @@ def _item_against_code(item: Fig, coded: Fig) -> Finding | None:
         rule="three_public_economic",
         severity=Severity.NOTICE,
         message=(
-            f"{item.label} 为 {wan(item.value)}，{coded.label} 为 {wan(coded.value)}，"
-            f"其余 {wan(diff)} 不在基本支出中，应由项目支出等列支。"
+            f"{item.label}为 {wan(item.value)}，{coded.label}为 {wan(coded.value)}，"
+            f"其余 {wan(diff)}不在基本支出中，应由项目支出等列支。"
         ),
         cells=cells,
         difference=diff,
