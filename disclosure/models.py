@@ -399,6 +399,6 @@ from .standard import (  # noqa: E402, F401
     TableSpec,
 )
 
-# Stored reconciliation findings (the engine is disclosure/reconciliation.py).
+# Stored reconciliation findings (the engine is the disclosure/reconciliation package).
 # isort: split
 from .reconciliation_models import Reconciliation, ReconciliationFinding  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Stored reconciliation findings, so auditors can filter them across every disclosure.
 
-The engine (reconciliation.py) computes them; services refresh them after every save in the
+The engine (the reconciliation package) computes them; services refresh them after every save in the
 admin and in `manage.py reconcile_all`. Imported by models.py.
 """
 
