@@ -27,6 +27,7 @@ from .permissions import (
     ScopedHistoryAdmin,
     workflow_actions,
 )
+from .reconciliation_admin import ReconciliationAdminMixin
 from .resources import ExpenditureLineResource, ThreePublicExpenseResource
 from .workflow import STALE_VERSION_MESSAGE
 
@@ -172,7 +173,7 @@ WORKFLOW_STEPS = {
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ScopedHistoryAdmin):
+class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
     form = DisclosureForm
     list_display = ["agency", "fiscal_year", "revision", "status", "published_at", "updated_at"]
     list_filter = ["fiscal_year", "agency", "status"]
@@ -326,7 +327,9 @@ class WorkTaskAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(ExpenditureLine)
-class ExpenditureLineAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
+class ExpenditureLineAdmin(
+    ReconciliationAdminMixin, FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin
+):
     resource_classes = [ExpenditureLineResource]  # import and export: see admin_import.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
@@ -352,7 +355,9 @@ class ExpenditureLineAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAd
 
 
 @admin.register(ThreePublicExpense)
-class ThreePublicExpenseAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
+class ThreePublicExpenseAdmin(
+    ReconciliationAdminMixin, FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin
+):
     resource_classes = [ThreePublicExpenseResource]
     form = ThreePublicForm
     list_display = ["item", "amount_yuan", "disclosure"]

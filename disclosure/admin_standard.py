@@ -28,6 +28,7 @@ from .models import (
     TableSpec,
 )
 from .permissions import AgencyScopedAdminMixin, ScopedHistoryAdmin
+from .reconciliation_admin import ReconciliationAdminMixin
 from .resources import CellResource
 
 DISCLOSURE_PAGE = re.compile(r"/disclosure/disclosure/(\d+)/change/")
@@ -120,7 +121,7 @@ class CellInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(ReportRow)
-class ReportRowAdmin(ScopedHistoryAdmin):
+class ReportRowAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
     list_display = ["__str__", "table", "side", "disclosure"]
     list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]

@@ -510,3 +510,7 @@ class ThreePublicExpense(DisclosurePart):
         }
         if errors:
             raise ValidationError(errors)
+
+
+# Stored reconciliation findings (the engine is the disclosure/reconciliation package).
+from .reconciliation_models import Reconciliation, ReconciliationFinding  # noqa: E402, F401

@@ -29,6 +29,7 @@ from .models import (
 )
 from .money import format_wan
 from .permissions import disclosures_visible_to
+from .reconciliation_selectors import reconciliation_summary
 from .references import count_values  # noqa: E402
 from .standard_selectors import previous_disclosure, standard_page  # noqa: E402
 from .workflow import FROZEN_STATUSES
@@ -76,6 +77,7 @@ class DisclosurePage:
     accounts_sentences: list[str] = field(default_factory=list)
     three_public_sentences: list[str] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)  # newest first
+    reconciliation: object = None  # reconciliation_selectors.Summary: the 数据核对 section
 
     @property
     def quota_total(self) -> int:
@@ -145,6 +147,7 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
         three_public_total_yuan=sum(
             (r.amount_yuan for r in records if r.amount_yuan is not None), Decimal(0)
         ),
+        reconciliation=reconciliation_summary(disclosure_id=disclosure.pk),
     )
     if disclosure.corrects_id is not None:
         page.corrections = correction_history(disclosure)

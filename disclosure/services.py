@@ -33,19 +33,26 @@ from .models import (
     WorkTaskItem,
 )
 from .permissions import can_edit, can_import_into, require_visible
+from .reconciliation import Severity, reconcile
+from .reconciliation_selectors import load_facts
+from .reconciliation_services import disclosure_reconcile
 from .workflow import EDITABLE_STATUSES, OPEN_STATUSES
 
 # --- the reconciliation engine's plug ------------------------------------------------------------
 
 
 def reconciliation_errors(disclosure: Disclosure) -> list[str]:
-    """Findings that block publication. The reconciliation engine replaces this body."""
-    return []
+    """Findings that block publication: figures that contradict each other, computed now."""
+    return [f.message for f in _findings(disclosure) if f.severity == Severity.ERROR]
 
 
 def reconciliation_warnings(disclosure: Disclosure) -> list[str]:
-    """Findings a reviewer may publish over, with an explanation. Replaced likewise."""
-    return []
+    """Findings a reviewer may publish over, with an explanation in the publication note."""
+    return [f.message for f in _findings(disclosure) if f.severity == Severity.WARNING]
+
+
+def _findings(disclosure: Disclosure) -> list:
+    return reconcile(load_facts(disclosure=disclosure))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -192,6 +199,7 @@ def disclosure_open_correction(
     draft.full_clean()
     draft.save()
     _copy_rows(original, draft, by=by, reason=f"发起更正：{reason}")
+    disclosure_reconcile(disclosure=draft)
     return draft
 
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from . import views
+from . import reconciliation_views, views
 
 
 class YearConverter:
@@ -32,6 +32,9 @@ urlpatterns = [
     path("years/<year:year>/", views.year_detail, name="year_detail"),
     path("years/<year:year>.csv", views.year_csv, name="year_csv"),
     path("all.csv", views.all_csv, name="all_csv"),
+    # Auditors: every finding of every disclosure, filtered; staff only.
+    path("reconciliation/", reconciliation_views.reconciliation, name="reconciliation"),
+    path("reconciliation.csv", reconciliation_views.reconciliation_csv, name="reconciliation_csv"),
     path("admin/", admin.site.urls),
 ]
 

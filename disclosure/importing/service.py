@@ -19,6 +19,7 @@ from bureaus.models import Agency
 
 from ..models import Disclosure, FiscalYear
 from ..permissions import can_import_into
+from ..reconciliation_services import disclosure_reconcile
 from ..workflow import EDITABLE_STATUSES, OPEN_STATUSES
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
@@ -121,6 +122,9 @@ def disclosure_import_records(
             _run(report, records, errors, outcomes, progress)
             if errors.any() or dry_run:
                 raise _Rollback
+            # Imports bypass the admin's save: check the figures now, so the admin, the
+            # auditors' page and the public page show the findings of what was imported.
+            disclosure_reconcile(disclosure=report.disclosure)
             report.written = True
     except _Rollback:
         pass

@@ -22,13 +22,17 @@ def log_in(page, base_url: str, username: str) -> None:
     expect(page.locator("#site-name")).to_have_text("决算公开管理")
 
 
-def housing_amount(page):
-    """The 金额（万元） input on the inline row of 住房保障支出."""
+def line_amount(page, name: str):
+    """The 金额（万元） input on the inline row of the statement line `name`."""
     row = page.locator("#lines-group tr.form-row").filter(
-        has=page.locator("input[value='住房保障支出']")
+        has=page.locator(f"input[value='{name}']")
     )
     expect(row).to_have_count(1)
     return row.locator("input[name$='-amount_wan']")
+
+
+def housing_amount(page):
+    return line_amount(page, "住房保障支出")
 
 
 def test_clerk_corrects_a_line_and_a_negative_amount_is_refused(
@@ -54,8 +58,8 @@ def test_clerk_corrects_a_line_and_a_negative_amount_is_refused(
     assert line.amount_yuan == Decimal("110000.00")  # the refused -5 was not written
 
     page.goto(change_url)
-    amount = housing_amount(page)
-    amount.fill("12.00")
+    housing_amount(page).fill("12.00")
+    line_amount(page, "一般公共服务支出").fill("183.82")  # the functional total still holds
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messagelist .success")).to_contain_text("成功修改")
 

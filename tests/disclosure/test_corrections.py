@@ -26,7 +26,9 @@ def reviewer(db):
 
 def test_history_lists_changed_added_and_removed_figures(seed, reviewer):
     def edit(draft):
+        # The figures still add up (publication checks it): +1.00 and +0.50 offset by -1.50.
         draft.lines.filter(name="住房保障支出").update(amount_yuan=Decimal("120000.00"))
+        draft.lines.filter(name="一般公共服务支出").update(amount_yuan=Decimal("1833200.00"))
         draft.lines.filter(name="工资福利支出").delete()
         ExpenditureLine.objects.create(
             disclosure=draft,
@@ -49,6 +51,7 @@ def test_history_lists_changed_added_and_removed_figures(seed, reviewer):
     changes = {c.label: (c.old, c.new) for c in correction.changes}
     assert changes == {
         "支出按功能分类：221 住房保障支出": ("11.00万元", "12.00万元"),
+        "支出按功能分类：201 一般公共服务支出": ("184.82万元", "183.32万元"),
         "支出按功能分类：208 社会保障和就业支出": ("—", "0.50万元"),
         "支出按性质分（经济分类）：301 工资福利支出": ("79.82万元", "—"),
         "“三公”经费：公务接待费（接待人次）": ("466", "470"),
@@ -57,24 +60,27 @@ def test_history_lists_changed_added_and_removed_figures(seed, reviewer):
 
 
 def test_each_correction_is_listed_newest_first(seed, reviewer):
-    def set_housing(amount):
-        return lambda d: d.lines.filter(name="住房保障支出").update(amount_yuan=Decimal(amount))
+    def set_reception(amount):
+        records = ThreePublicExpense.objects
+        return lambda d: records.filter(disclosure=d, item="reception").update(
+            amount_yuan=Decimal(amount)
+        )
 
-    second = correct(seed, reviewer, "第一次更正", set_housing("120000.00"))
-    correct(second, reviewer, "第二次更正", set_housing("130000.00"))
+    second = correct(seed, reviewer, "第一次更正", set_reception("36400.00"))
+    correct(second, reviewer, "第二次更正", set_reception("37400.00"))
     page = selectors.disclosure_page(slug="liyang-xinfang", year=2014)
     assert [(c.revision, c.reason) for c in page.corrections] == [
         (3, "第二次更正"),
         (2, "第一次更正"),
     ]
     assert [(c.changes[0].old, c.changes[0].new) for c in page.corrections] == [
-        ("12.00万元", "13.00万元"),
-        ("11.00万元", "12.00万元"),
+        ("3.64万元", "3.74万元"),
+        ("3.54万元", "3.64万元"),
     ]
 
 
 def test_an_uncorrected_page_spends_no_query_on_history(seed, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # the 2014 page's reads and its stored findings
         page = selectors.disclosure_page(slug="liyang-xinfang", year=2014)
     assert page.corrections == []
 

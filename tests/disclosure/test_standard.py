@@ -338,7 +338,7 @@ def test_seed_lines_point_at_2014_codes(seed):
         line.full_clean()
 
 
-def test_a_published_correction_of_a_cell_shows_old_and_new(client, putuo):
+def test_a_correction_of_a_cell_lists_old_and_new_and_waits_for_the_contradictions(client, putuo):
     draft = correction_of(putuo)
     cell = Cell.objects.get(
         row__disclosure=draft,
@@ -350,10 +350,14 @@ def test_a_published_correction_of_a_cell_shows_old_and_new(client, putuo):
     cell.save()
     clerk = user_in_role(CLERK, agencies=[putuo.agency])
     services.disclosure_submit(disclosure=draft, by=clerk)
-    services.disclosure_publish(disclosure=draft, by=user_in_role(REVIEWER), note="核对无误")
-    html = client.get(URL).content.decode()
+    # The real document contradicts itself across tables (236.63 vs 236.64 …): the correction
+    # cannot be published until those figures are corrected too.
+    with pytest.raises(ValidationError, match="核对发现错误，不能发布"):
+        services.disclosure_publish(disclosure=draft, by=user_in_role(REVIEWER), note="核对")
+    client.force_login(clerk)
+    html = client.get(URL).content.decode()  # the clerk previews the pending revision
     corrections = html[html.index('id="corrections"') :]
-    assert "已更正" in html and "测试更正" in corrections
+    assert "审核中，尚未发布" in corrections and "测试更正" in corrections
     assert re.search(
         r"公开07表：公务接待费（决算数）</th><td class=\"num\">0.39万元</td>"
         r"<td class=\"num\">0.40万元</td>",

@@ -52,9 +52,27 @@ def test_submit_return_resubmit_publish(draft, clerk, reviewer):
     assert (returned.status, returned.return_comment) == ("returned", "请补充职能")
     Duty.objects.create(disclosure=draft, order=1, text="补充的职能")  # editable again
     services.disclosure_submit(disclosure=draft, by=clerk)
-    published = services.disclosure_publish(disclosure=draft, by=reviewer)
+    # 2015's income is far below 2014's: a warning the reviewer must explain to publish.
+    with pytest.raises(ValidationError, match="请在发布说明中逐条解释"):
+        services.disclosure_publish(disclosure=draft, by=reviewer)
+    published = services.disclosure_publish(
+        disclosure=draft, by=reviewer, note="2015年仅填报收入一项（测试数据）"
+    )
     assert published.status == "published" and published.published_at is not None
     assert published.version == 5
+
+
+def test_publishing_is_refused_while_figures_contradict_each_other(draft, clerk, reviewer):
+    # Income 1.00 万元 against an expenditure of 2.00 万元: an error, so no publication.
+    ExpenditureLineFactory(
+        disclosure=draft, statement="expenditure", name="财政拨款支出", amount_yuan=20000
+    )
+    services.disclosure_submit(disclosure=draft, by=clerk)
+    with pytest.raises(ValidationError, match="核对发现错误，不能发布") as refused:
+        services.disclosure_publish(disclosure=draft, by=reviewer, note="已核对")
+    assert any("财政拨款支出 2.00 万元" in m for m in refused.value.messages)
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and draft.published_at is None
 
 
 def test_each_step_checks_role_state_and_input(draft, clerk, reviewer, seed):

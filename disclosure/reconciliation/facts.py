@@ -1,0 +1,92 @@
+"""The snapshot the engine reads: a disclosure's figures as plain data, loaded elsewhere."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# The public tables by their national numbering (财预〔2016〕143号; 上海 2024 keeps it).
+INCOME_EXPENDITURE, INCOME, EXPENDITURE, FISCAL = "01", "02", "03", "04"
+GENERAL_BUDGET, BASIC, THREE_PUBLIC = "05", "06", "07"
+FUND_BUDGET, CAPITAL_BUDGET = "08", "09"
+TOTAL_LABELS = {"合计", "小计", "总计", "本年收入合计", "本年支出合计"}
+INCOME_SIDE, EXPENDITURE_SIDE = "收入", "支出"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    side: str = ""
+    group: str = ""
+    measure: str = "final"  # "final" (决算数) or "budget" (预算数)
+    printed: bool = True
+
+
+@dataclass
+class Row:
+    """A printed row of a standard-format table; `key` names it as ReportRow.key does."""
+
+    key: str
+    name: str
+    code: str = ""
+    side: str = ""
+    panel: str = ""
+    parent: str = ""  # the parent row's key; "" at the top level
+    role: str = ""  # "", "subtotal" or "total"
+    explanation: str = ""
+    cells: dict[str, Decimal] = field(default_factory=dict)  # column label → 元
+
+    @property
+    def block(self) -> str:
+        return self.side or self.panel
+
+
+@dataclass
+class Table:
+    number: str
+    columns: list[Column]
+    rows: list[Row]
+    two_sided: bool = False
+    row_source: str = "fixed"  # "fixed", "functional" or "economic"
+
+    def row(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def row_by_code(self, code: str) -> Row | None:
+        return next((r for r in self.rows if r.code == code), None)
+
+    def finals(self, side: str = "") -> list[Column]:
+        """Printed 决算 columns of one side (two-sided tables) or of the whole table."""
+        return [
+            c
+            for c in self.columns
+            if c.printed and c.measure == "final" and (not self.two_sided or c.side == side)
+        ]
+
+
+@dataclass
+class Line:
+    """A figure of a 2014-format statement; a line with a parent is a "其中" of it."""
+
+    id: int
+    statement: str  # income, expenditure, economic, functional
+    name: str
+    amount: Decimal
+    code: str = ""
+    parent: int | None = None
+
+
+@dataclass
+class ThreePublic:
+    """A 2014-format three-public amount (the standard format keeps them in table 07)."""
+
+    item: str  # outbound, vehicle_purchase, vehicle_running, reception
+    amount: Decimal | None
+    explained: bool = False
+
+
+@dataclass
+class Facts:
+    year: int
+    lines: list[Line] = field(default_factory=list)
+    three_public: list[ThreePublic] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    previous: "Facts | None" = None  # last year's published disclosure of the same agency
