@@ -244,9 +244,10 @@ def change_on_last_year(facts: Facts) -> Iterator[Finding]:
             label = finals[0].label
             now, then = row.cells.get(label), old.cells.get(label)
             yield _change(facts, cell(table, row, label), now, then)
-    old_lines = {_line_key(previous, x): x for x in previous.lines}
+    then_names, now_names = _names_by_id(previous), _names_by_id(facts)
+    old_lines = {_line_key(then_names, x): x for x in previous.lines}
     for line in facts.lines:
-        old = old_lines.get(_line_key(facts, line))
+        old = old_lines.get(_line_key(now_names, line))
         if old is not None:
             yield _change(facts, line_fig(line), line.amount, old.amount)
     old_items = {r.item: r for r in previous.three_public}
@@ -257,9 +258,14 @@ def change_on_last_year(facts: Facts) -> Iterator[Finding]:
             yield _change(facts, fig, record.amount, old.amount)
 
 
-def _line_key(facts: Facts, line: Line) -> tuple:
-    parent = next((x.name for x in facts.lines if x.id == line.parent), "")
-    return line.statement, line.code or line.name, parent
+def _names_by_id(facts: Facts) -> dict[int, str]:
+    # Looked up, not searched per line: an imported statement may have 100,000 lines.
+    # Reversed, so that (as a search would) the first line with an id wins.
+    return {x.id: x.name for x in reversed(facts.lines)}
+
+
+def _line_key(names_by_id: dict[int, str], line: Line) -> tuple:
+    return line.statement, line.code or line.name, names_by_id.get(line.parent, "")
 
 
 def _change(facts: Facts, fig: Fig, now, then) -> Finding | None:

@@ -194,14 +194,13 @@ def code_children(facts: Facts) -> Iterator[Finding]:
 
 def _simple_code_children(facts: Facts) -> Iterator[Finding]:
     top = [x for x in facts.lines if x.parent is None and x.code]
+    # Indexed, not searched per parent: an imported statement may have 100,000 lines.
+    by_prefix = defaultdict(list)
+    for x in top:
+        if len(x.code) in (5, 7):
+            by_prefix[(x.statement, x.code[:-2])].append(x)
     for parent in (x for x in top if len(x.code) in (3, 5)):
-        children = [
-            x
-            for x in top
-            if x.statement == parent.statement
-            and len(x.code) == len(parent.code) + 2
-            and x.code.startswith(parent.code)
-        ]
+        children = by_prefix.get((parent.statement, parent.code), [])
         if children:
             yield check_equal_sums(
                 "code_children",
@@ -215,8 +214,12 @@ def _simple_code_children(facts: Facts) -> Iterator[Finding]:
 def _of_which_groups(facts: Facts) -> Iterator[tuple[str, Fig, list[Fig]]]:
     """Every "其中" breakdown: 2014 lines with a parent line, standard rows with a parent row
     (07's vehicle rows are a full breakdown, checked by three_public_vehicle)."""
+    by_parent = defaultdict(list)  # indexed: an imported statement may have 100,000 lines
+    for x in facts.lines:
+        if x.parent is not None:
+            by_parent[x.parent].append(x)
     for parent in facts.lines:
-        children = [x for x in facts.lines if x.parent == parent.id]
+        children = by_parent.get(parent.id)
         if children and parent.amount is not None:
             subject = STATEMENT_NAMES[parent.statement]
             yield subject, line_fig(parent), [line_fig(x) for x in children]
