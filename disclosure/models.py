@@ -397,6 +397,8 @@ class ExpenditureLine(DisclosurePart):
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="line_not_own_parent"),
         ]
+        # An import finds repeated names and "其中" parents of its earlier batches by name.
+        indexes = [models.Index(fields=["disclosure", "statement", "name"], name="line_name")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
