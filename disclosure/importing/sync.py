@@ -4,19 +4,21 @@ Semantics (README, "Import"): every statement or public table the file names is 
 file's rows; figures the file does not name stay as they are. Unchanged rows are not written
 (re-importing the same file writes nothing), changed rows are updated in place, new rows are
 created, and the statement's lines (or the table's cells) that the file no longer has are
-deleted. 2014 statement lines are written in batches as they are read, so memory stays flat.
+deleted. 2014 statement lines are written in batches as they are read, and what the earlier
+batches said is asked of the database, so memory is bounded by the batch (LineSync).
 """
 
-from collections import Counter, namedtuple
+from collections import Counter, defaultdict, namedtuple
 from decimal import Decimal
 
 from ..models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
-from . import history
+from . import history, written
 from .bulk import BATCH, insert
 from .resolve import CellFigure, LineFigure, ThreePublicFigure, row_source_scheme
 
 MAX_ORDER = 32767  # PositiveSmallIntegerField
 Old = namedtuple("Old", "id code name parent_id parent_name order amount")
+Item = namedtuple("Item", "f order old row sheet display")  # a file row, in a batch
 
 
 class Outcomes:
@@ -58,19 +60,26 @@ class Sync:
 
 
 class LineSync(Sync):
-    """2014 statement lines (ExpenditureLine), streamed in batches."""
+    """2014 statement lines (ExpenditureLine), streamed in batches of BATCH rows.
+
+    Memory is bounded by the batch, not by the file. Every batch is written when it is full,
+    inside the import's transaction and even after a row error (the transaction is rolled
+    back then), so the database remembers the earlier batches: a key repeated from one of
+    them, and the "其中" parents written in them, are found by a few queries per batch
+    (written.py). Held whole are only the statements' pre-existing lines (`old`, for the
+    replace semantics: the database's size, not the file's) and the "其中" rows waiting for a
+    parent the file names further down (`waiting`: none when parents come first).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.old: dict[str, dict] = {}
-        self.seen: dict[tuple, int] = {}
-        self.tops: dict[tuple, int] = {}  # (statement, name) → row of the top-level line
-        self.top_ids: dict[tuple, int] = {}
-        self.referenced: set = set()
-        self.ambiguous: set = set()
+        self.old: dict[str, dict] = {}  # statement → key → Old, until a file row matches it
+        self.unmatched: set[int] = set()  # ids of the pre-existing lines no row has matched
+        self.keys: dict[tuple, int] = {}  # (statement, key) → row, of the batch and waiting
         self.position: Counter = Counter()
-        self.batch: list = []
-        self.waiting: list = []
+        self.batch: list[Item] = []
+        self.waiting: list[Item] = []
+        self.ambiguous: set = set()  # (statement, name): parents a "其中" row found ambiguous
 
     def own_ids(self):
         lines = ExpenditureLine.objects.filter(disclosure=self.disclosure)
@@ -79,109 +88,165 @@ class LineSync(Sync):
     def _load(self, statement: str) -> None:
         lines = ExpenditureLine.objects.filter(disclosure=self.disclosure, statement=statement)
         fields = ("pk", "code", "name", "parent_id", "parent__name", "order", "amount_yuan")
-        self.old[statement] = {
-            _line_key(o.code, o.name, o.parent_name): o
-            for o in (Old(*v) for v in lines.values_list(*fields))
-        }
+        old = [Old(*v) for v in lines.values_list(*fields)]
+        self.old[statement] = {_line_key(o.code, o.name, o.parent_name): o for o in old}
+        self.unmatched.update(o.id for o in old)
 
     def add(self, f: LineFigure, row, sheet, display) -> None:
         if f.statement not in self.old:
             self._load(f.statement)
         self.check_id(f, row, sheet)
-        key = (f.statement, _line_key(f.code, f.name, f.parent_name))
-        if key in self.seen:
-            what = f"科目编码 {f.code}" if f.code else f"“{f.name}”"
-            column = "code" if f.code else "name"
-            message = f"{what}与第 {self.seen[key]} 行重复（同一报表中只能出现一次）。"
-            self.error(row, sheet, column, message)
+        key = _key(f)
+        if key in self.keys:
+            self._repeated(f, row, sheet, f"第 {self.keys[key]} 行")
             return
-        self.seen[key] = row
+        self.keys[key] = row
         self.position[f.statement] += 1
         order = self.position[f.statement]
         if order > MAX_ORDER:
             self.error(row, sheet, "name", f"一张报表最多 {MAX_ORDER} 行。")
             return
-        if not f.parent_name:
-            top = (f.statement, f.name)
-            if top in self.tops:
-                self.ambiguous.add(top)
-                if top in self.referenced:
-                    message = f"“{f.name}”与第 {self.tops[top]} 行同名，“其中”项无法确定上级。"
-                    self.error(row, sheet, "name", message)
-            self.tops.setdefault(top, row)
         old = self.old[f.statement].pop(key[1], None)
-        self.batch.append((f, order, old, row, sheet, display))
+        if old is not None:
+            self.unmatched.discard(old.id)
+        self.batch.append(Item(f, order, old, row, sheet, display))
         if len(self.batch) >= BATCH:
             self.flush()
 
+    def _repeated(self, f: LineFigure, row, sheet, earlier: str) -> None:
+        what = f"科目编码 {f.code}" if f.code else f"“{f.name}”"
+        column = "code" if f.code else "name"
+        self.error(row, sheet, column, f"{what}与{earlier}重复（同一报表中只能出现一次）。")
+
+    def _of_file(self, pk: int, unwritten: set) -> bool:
+        """Is this line one the file's earlier batches wrote, not a pre-existing line that
+        no row has matched (or one matched by a row of this flush, not yet written)?"""
+        return pk not in self.unmatched and pk not in unwritten
+
     def flush(self) -> None:
         batch, self.batch = self.batch, []
-        tops = [b for b in batch if not b[0].parent_name]
-        children = self.waiting + [b for b in batch if b[0].parent_name]
-        self.waiting = []
-        self._write(tops, {})
-        parents, ready = {}, []
+        if not batch and not self.waiting:
+            return
+        unwritten = {i.old.id for i in (*batch, *self.waiting) if i.old is not None}
+        batch = self._unrepeated(batch, unwritten)
+        tops = [i for i in batch if not i.f.parent_name]
+        children = self.waiting + [i for i in batch if i.f.parent_name]
+        wanted = {(i.f.statement, i.f.name) for i in tops}
+        wanted |= {(i.f.statement, i.f.parent_name) for i in children}
+        named = defaultdict(list)  # (statement, name) → ids of the file's top-level lines
+        for pk, statement, name in written.tops_named(self.disclosure, wanted):
+            if self._of_file(pk, unwritten):
+                named[(statement, name)].append(pk)
+        self._check_tops(tops, named, unwritten)
+        for item, pk in zip(tops, self._write(tops, {}), strict=True):
+            named[(item.f.statement, item.f.name)].append(pk)
+        parents, ready, self.waiting = {}, [], []
         for item in children:
-            f, row, sheet = item[0], item[3], item[4]
-            top = (f.statement, f.parent_name)
-            self.referenced.add(top)
-            if top not in self.tops:
+            ids = named.get((item.f.statement, item.f.parent_name))
+            if not ids:
                 self.waiting.append(item)
-                continue
-            if top in self.ambiguous:
-                message = f"上级项目“{f.parent_name}”在该报表中有多行，无法确定。"
-                self.error(row, sheet, "context", message)
-                continue
-            parents[id(item)] = self.top_ids.get(top)
-            ready.append(item)
+            elif len(ids) > 1:
+                self.ambiguous.add((item.f.statement, item.f.parent_name))
+                message = f"上级项目“{item.f.parent_name}”在该报表中有多行，无法确定。"
+                self.error(item.row, item.sheet, "context", message)
+            else:
+                parents[id(item)] = ids[0]
+                ready.append(item)
         self._write(ready, parents)
+        self.keys = {_key(i.f): i.row for i in self.waiting}
 
-    def _write(self, items: list, parents: dict) -> None:
-        new, changed = [], []
+    def _unrepeated(self, batch: list, unwritten: set) -> list:
+        """The batch without the rows that repeat the key of a row of an earlier batch."""
+        fresh = [i.f for i in batch if i.old is None]
+        found = {
+            (statement, _line_key(code, name, parent_name))
+            for pk, statement, code, name, parent_name in written.lines_with_keys(
+                self.disclosure, fresh
+            )
+            if self._of_file(pk, unwritten)
+        }
+        if not found:
+            return batch
+        kept = []
+        for item in batch:
+            if item.old is None and _key(item.f) in found:
+                # The earlier row's number is no longer held: only its line was written.
+                self._repeated(item.f, item.row, item.sheet, "文件中前面的一行")
+            else:
+                kept.append(item)
+        return kept
+
+    def _check_tops(self, tops: list, named: dict, unwritten: set) -> None:
+        """A second top-level line with a name that a "其中" row of an earlier batch took as
+        its parent makes that parent ambiguous: an error on the second line."""
+        first: dict[tuple, int] = {}
+        repeats = []
+        for item in tops:
+            top = (item.f.statement, item.f.name)
+            if top in named:
+                repeats.append((item, "文件中前面的一行"))
+            elif top in first:
+                repeats.append((item, f"第 {first[top]} 行"))
+            else:
+                first[top] = item.row
+        if not repeats:
+            return
+        referenced = self.ambiguous | {(i.f.statement, i.f.parent_name) for i in self.waiting}
+        names = {(i.f.statement, i.f.name) for i, _earlier in repeats}
+        for pk, statement, name in written.children_of_tops_named(self.disclosure, names):
+            if self._of_file(pk, unwritten):
+                referenced.add((statement, name))
+        for item, earlier in repeats:
+            if (item.f.statement, item.f.name) in referenced:
+                message = f"“{item.f.name}”与{earlier}同名，“其中”项无法确定上级。"
+                self.error(item.row, item.sheet, "name", message)
+
+    def _write(self, items: list, parents: dict) -> list[int]:
+        """Write the items (after a row error too: the database is the import's memory) and
+        return their lines' ids, in order."""
+        new, changed, ids = [], [], []
         for item in items:
-            f, order, old, row, sheet, display = item
-            parent_id = parents.get(id(item))
-            values = (f.code, f.name, parent_id, order, f.amount_yuan)
+            f, old = item.f, item.old
+            values = (f.code, f.name, parents.get(id(item)), item.order, f.amount_yuan)
             if old is None:
-                new.append((item, values))
+                new.append((self.disclosure.pk, f.statement, *values))
                 kind = "new"
             elif (old.code, old.name, old.parent_id, old.order, old.amount) == values:
                 kind = "skip"
             else:
                 changed.append(ExpenditureLine(pk=old.id, **_line_fields(values)))
                 kind = "update"
-            if old is not None and not f.parent_name:
-                self.top_ids[(f.statement, f.name)] = old.id
-            self.outcomes.add(kind, row, sheet, display, _change(old and old.amount, f.amount_yuan))
-        if not self.writing:
-            return
+            ids.append(None if old is None else old.id)
+            note = _change(old and old.amount, f.amount_yuan)
+            self.outcomes.add(kind, item.row, item.sheet, item.display, note)
         fields = ["disclosure_id", "statement", "code", "name", "parent_id", "order", "amount_yuan"]
-        rows = [(self.disclosure.pk, item[0].statement, *values) for item, values in new]
-        ids = insert(ExpenditureLine, fields, rows)
-        for (item, _values), pk in zip(new, ids, strict=True):
-            if not item[0].parent_name:
-                self.top_ids[(item[0].statement, item[0].name)] = pk
-        self.audit(ExpenditureLine, ids, history.CREATED)
+        created = insert(ExpenditureLine, fields, new)
         if changed:
             ExpenditureLine.objects.bulk_update(
                 changed, ["code", "name", "parent", "order", "amount_yuan"], batch_size=BATCH
             )
+        if self.writing:  # else the import is rolled back, and its audit rows with it
+            self.audit(ExpenditureLine, created, history.CREATED)
             self.audit(ExpenditureLine, [c.pk for c in changed], history.CHANGED)
+        fresh = iter(created)
+        return [next(fresh) if pk is None else pk for pk in ids]
 
     def finish(self) -> None:
         self.flush()
-        for f, _order, _old, row, sheet, _display in self.waiting:
-            self.error(
-                row,
-                sheet,
-                "context",
-                f"上级项目“{f.parent_name}”不存在：应为同一报表中一行没有上级项目的项目。",
+        for item in self.waiting:
+            message = (
+                f"上级项目“{item.f.parent_name}”不存在：应为同一报表中一行没有上级项目的项目。"
             )
+            self.error(item.row, item.sheet, "context", message)
         leftovers = [o for lines in self.old.values() for o in lines.values()]
         for o in leftovers:
             self.outcomes.add("delete", None, "", [o.code, o.name, o.parent_name or ""], "")
         if leftovers and self.writing:
             ExpenditureLine.objects.filter(pk__in=[o.id for o in leftovers]).delete()
+
+
+def _key(f: LineFigure) -> tuple:
+    return (f.statement, _line_key(f.code, f.name, f.parent_name))
 
 
 def _line_key(code: str, name: str, parent_name) -> tuple:
