@@ -164,9 +164,7 @@ def test_a_row_after_two_parents_of_the_same_name_is_an_error(seed, batches_of_t
             line("", "基本工资", "工资"),
         ),
     )
-    assert messages(report) == [
-        "第 5 行“上级项目”列：上级项目“工资”在该报表中有多行，无法确定。"
-    ]
+    assert messages(report) == ["第 5 行“上级项目”列：上级项目“工资”在该报表中有多行，无法确定。"]
 
 
 def test_after_a_bad_row_later_batches_are_still_checked_alone(seed, batches_of_two):
