@@ -216,7 +216,10 @@ class DisclosurePart(models.Model):
     disclosure_path = "disclosure"
 
     objects = GuardedQuerySet.as_manager()
-    history = AuditTrail(inherit=True)
+    # History is looked up by the row and by the disclosure, never by a "其中" parent or a
+    # classification code: those columns are copied, not indexed (an import writes a history
+    # row per figure).
+    history = AuditTrail(inherit=True, no_db_index=["parent", "classification"])
 
     class Meta:
         abstract = True

@@ -354,7 +354,11 @@ class ExpenditureLine(DisclosurePart):
     be exhaustive, so children may sum to less than their parent, never to more.
     """
 
-    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: the indexes in Meta begin with the disclosure (and every line
+    # written costs an update of each index; imports write 100,000 at a time).
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     statement = models.CharField("报表", max_length=12, choices=Statement.choices)
     code = models.CharField(
         "科目编码",
@@ -369,6 +373,7 @@ class ExpenditureLine(DisclosurePart):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # indexed in Meta, where set
         help_text="本年度科目版本中的科目（功能分类或经济分类）。",
     )
     name = models.CharField("项目名称", max_length=100)
@@ -378,6 +383,7 @@ class ExpenditureLine(DisclosurePart):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,  # indexed in Meta, where set
         related_name="children",
     )
     order = models.PositiveSmallIntegerField("顺序", default=0)
@@ -397,8 +403,18 @@ class ExpenditureLine(DisclosurePart):
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="line_not_own_parent"),
         ]
-        # An import finds repeated names and "其中" parents of its earlier batches by name.
-        indexes = [models.Index(fields=["disclosure", "statement", "name"], name="line_name")]
+        indexes = [
+            # An import finds repeated names and "其中" parents of its earlier batches by name.
+            models.Index(fields=["disclosure", "statement", "name"], name="line_name"),
+            # Most lines are not a "其中" and have no classification: only the others are
+            # indexed (for the cascade and PROTECT look-ups, and a parent's children).
+            models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="line_parent"),
+            models.Index(
+                fields=["classification"],
+                condition=Q(classification__isnull=False),
+                name="line_classification",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()

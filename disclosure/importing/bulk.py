@@ -1,36 +1,163 @@
-"""Inserting many rows: PostgreSQL COPY with ids drawn from the table's sequence, or
-bulk_create elsewhere. Both run inside the caller's transaction, so a failure rolls back all.
+"""Writing and asking about many rows at once.
+
+insert(): PostgreSQL COPY with ids drawn from the table's sequence, or bulk_create elsewhere.
+AnyOf: `field IN (values)` as one array parameter on PostgreSQL.
+Writer: a batch's writes run on PostgreSQL while the next batch is read and checked.
+Everything runs inside the caller's transaction, so a failure rolls back all.
 """
 
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+
 from django.db import connection
+from django.db.models import Lookup
+from django.db.models.lookups import In
 
-BATCH = 2000
+BATCH = 10000
 
 
-def insert(model, fields: list[str], rows: list[tuple]) -> list[int]:
-    """Insert rows (values in `fields` order, model attribute names) and return their ids."""
+class AnyOf(Lookup):
+    """`AnyOf(F("code"), ["201", "301"])`: the field is one of the values.
+
+    On PostgreSQL `= ANY(%s)` with the values as one array, where `__in` sends one parameter
+    per value (the client then parses and quotes a query of thousands of placeholders, once
+    per batch); elsewhere the plain IN. (The array is sent as a literal: the planner sees its
+    values and probes the index with them.)
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return In(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def ids_in(column: str, ids: list) -> tuple[str, list]:
+    """The SQL and parameters of `column IN ids`, for raw SQL (see AnyOf)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def new_ids(model, count: int) -> list[int] | None:
+    """`count` ids from the table's sequence, for rows COPY will write: drawn at once for
+    several inserts, so that none of them waits for the writer (None except on PostgreSQL,
+    where bulk_create returns the ids). Ids drawn and not used are gaps, as after a rollback.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        # The sequence's name first: in the SELECT below, pg_get_serial_sequence() would be
+        # evaluated (catalogue look-ups) once per id.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def insert(model, fields: list[str], rows: list[tuple], writer=None, ids=None) -> list[int]:
+    """Insert rows (values in `fields` order, model attribute names) and return their ids.
+
+    On PostgreSQL the ids are `ids` (from new_ids) or drawn here, and with a writer the rows
+    are copied in its thread: the ids are known at once, the rows are in the table once the
+    writer has waited."""
     if not rows:
         return []
-    if connection.vendor == "postgresql":
-        return _copy(model, fields, rows)
-    objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-    model.objects.bulk_create(objs, batch_size=BATCH)
-    return [o.pk for o in objs]
-
-
-def _copy(model, fields: list[str], rows: list[tuple]) -> list[int]:
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return [o.pk for o in objs]
+    ids = new_ids(model, len(rows)) if ids is None else ids
     meta = model._meta
-    table = meta.db_table
     columns = ["id"] + [meta.get_field(f).column for f in fields]
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(rows)],
-        )
-        ids = [r[0] for r in cursor.fetchall()]
-        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *row))
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    # Encoded here, so that the writer's thread only sends bytes and waits for the server:
+    # formatting row by row there would contend with this thread for the GIL.
+    data = copy_text((pk, *row) for pk, row in zip(ids, rows, strict=True))
+
+    def copy(cursor) -> None:
+        with cursor.copy(sql) as out:
+            out.write(data)
+
+    (writer or Writer.inline()).run(copy)
     return ids
+
+
+# COPY's text format (PostgreSQL manual, COPY, "Text Format"): tab-separated columns,
+# one line a row, \N for NULL, and a backslash before the characters it gives meaning to.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(rows: Iterable[tuple]) -> bytes:
+    """Rows of None, str, int, bool and Decimal as COPY text-format data (str(True) is "True",
+    which PostgreSQL reads as true; a Decimal prints as PostgreSQL's numeric reads it)."""
+    escapes = COPY_ESCAPES
+    return "".join(
+        [
+            "\t".join(
+                [
+                    "\\N" if v is None else v.translate(escapes) if v.__class__ is str else str(v)
+                    for v in row
+                ]
+            )
+            + "\n"
+            for row in rows
+        ]
+    ).encode()
+
+
+class Writer:
+    """Runs writes one after another in a second thread, on the same PostgreSQL connection
+    and so in the same transaction, while the caller goes on reading and checking the next
+    batch: the database's work (indexes, constraints, history) overlaps with ours.
+
+    A job gets a psycopg cursor of its own, never Django's connection (which belongs to the
+    caller's thread). psycopg serialises the connection's use, so a query of the caller
+    waits for the job in progress; wait() is for the caller's questions that must see the
+    jobs' rows, and re-raises a job's error as Django's database error. close() must be
+    called (the import does so in a finally) before the transaction ends. Elsewhere than on
+    PostgreSQL, and with inline(), jobs run at once in the caller's thread.
+    """
+
+    def __init__(self, background: bool = True):
+        self.background = background and connection.vendor == "postgresql"
+        self._pool = ThreadPoolExecutor(1, "import-writer") if self.background else None
+        self._pending: list[Future] = []
+
+    @classmethod
+    def inline(cls) -> "Writer":
+        return cls(background=False)
+
+    def run(self, job: Callable) -> None:
+        """job(cursor): a psycopg cursor on PostgreSQL, Django's cursor elsewhere."""
+        if self._pool is None:
+            with connection.cursor() as cursor:
+                job(cursor.cursor if connection.vendor == "postgresql" else cursor)
+            return
+        connection.ensure_connection()
+        self._pending.append(self._pool.submit(_on, connection.connection, job))
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, []
+        with connection.wrap_database_errors:
+            for future in pending:
+                future.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+
+
+def _on(raw, job: Callable) -> None:
+    with raw.cursor() as cursor:
+        job(cursor)

@@ -8,13 +8,17 @@ audit trail complete (who, when, what) at the import's speed.
 from django.db import connection
 from django.utils import timezone
 
-from .bulk import BATCH
+from .bulk import BATCH, Writer, ids_in
 
 CREATED, CHANGED = "+", "~"
 
 
-def record(model, ids: list[int], *, kind: str, by, reason: str) -> None:
-    """Write one history row per id, with the row's current values, `by` and `reason`."""
+def record(
+    model, ids: list[int], *, kind: str, by, reason: str, writer: Writer | None = None
+) -> None:
+    """Write one history row per id, with the row's current values, `by` and `reason`.
+
+    With a writer, the rows are copied by its thread, after the writes it already has."""
     if not ids:
         return
     history = model.history.model
@@ -28,13 +32,17 @@ def record(model, ids: list[int], *, kind: str, by, reason: str) -> None:
     )
     now = timezone.now()
     user_id = getattr(by, "pk", None)
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "
-                f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE id IN ({marks})",
-                [now, reason, kind, user_id, *chunk],
-            )
+    statements = []
+    for start in range(0, len(ids), BATCH):
+        where, params = ids_in("id", ids[start : start + BATCH])
+        sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "
+            f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} WHERE {where}"
+        )
+        statements.append((sql, [now, reason, kind, user_id, *params]))
+
+    def insert(cursor) -> None:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+    (writer or Writer.inline()).run(insert)

@@ -68,12 +68,16 @@ def csv_records(stream: BinaryIO) -> Iterator[Record]:
         if header is None:
             raise ImportFileError("文件是空的。")
         fields = header_fields(header)
+        width, every_column_named = len(fields), all(fields)
         for cells in reader:
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
-            if len(cells) > len(fields) and any(c.strip() for c in cells[len(fields) :]):
+            if len(cells) > width and "".join(cells[width:]).strip():
                 raise ImportFileError(f"第 {reader.line_num} 行的列数多于表头。")
-            values = {f: c for f, c in zip(fields, cells, strict=False) if f}
+            if every_column_named:
+                values = dict(zip(fields, cells, strict=False))
+            else:
+                values = {f: c for f, c in zip(fields, cells, strict=False) if f}
             yield Record(row=reader.line_num, values=values)
     except UnicodeDecodeError:
         raise ImportFileError(f"第 {reader.line_num + 1} 行附近{ENCODING_ERROR}") from None

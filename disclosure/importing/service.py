@@ -184,24 +184,31 @@ def _run(report, records, errors, outcomes, progress) -> None:
     lines = LineSync(d, outcomes, errors, by=report.by)
     cells = CellSync(d, outcomes, errors, classifications=target.classifications, by=report.by)
     three = ThreePublicSync(d, outcomes, errors, by=report.by)
-    for record in records:
-        report.rows += 1
-        figure, problems = resolve(record, target)
-        for key, message in problems:
-            errors(record.row, record.sheet, column_label(record, key), message)
-        if figure is not None:
-            sync = (
-                lines
-                if isinstance(figure, LineFigure)
-                else (cells if isinstance(figure, CellFigure) else three)
-            )
-            sync.add(figure, record.row, record.sheet, _display(record))
-        if progress and report.rows % 1000 == 0:
-            progress(report.rows)
-    if report.rows == 0:
-        errors(None, "", "", "文件中没有数据行。")
-    for sync in (lines, cells, three):
-        sync.finish()
+    syncs = (lines, cells, three)
+    try:
+        for record in records:
+            report.rows += 1
+            figure, problems = resolve(record, target)
+            for key, message in problems:
+                errors(record.row, record.sheet, column_label(record, key), message)
+            if figure is not None:
+                sync = (
+                    lines
+                    if isinstance(figure, LineFigure)
+                    else (cells if isinstance(figure, CellFigure) else three)
+                )
+                # The row as the admin preview lists it; nobody else reads it.
+                display = _display(record) if outcomes.rows is not None else None
+                sync.add(figure, record.row, record.sheet, display)
+            if progress and report.rows % 1000 == 0:
+                progress(report.rows)
+        if report.rows == 0:
+            errors(None, "", "", "文件中没有数据行。")
+        for sync in syncs:
+            sync.finish()
+    finally:
+        for sync in syncs:
+            sync.close()  # before the transaction ends: LineSync's writer may be copying
     if progress:
         progress(report.rows)
 

@@ -8,9 +8,10 @@ a whole batch. They return pre-existing lines too; the caller tells them apart b
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ..models import ExpenditureLine
+from .bulk import AnyOf
 
 
 def lines_with_keys(disclosure, figures: Iterable) -> list[tuple]:
@@ -23,22 +24,23 @@ def lines_with_keys(disclosure, figures: Iterable) -> list[tuple]:
         else:
             names[f.statement].add(f.name)
     # ~Q(code="") lets PostgreSQL use the unique index on codes, which is partial.
-    wanted = [Q(statement=s, code__in=c) & ~Q(code="") for s, c in codes.items()]
-    wanted += [Q(statement=s, code="", name__in=n) for s, n in names.items()]
+    wanted = [Q(AnyOf(F("code"), c), statement=s) & ~Q(code="") for s, c in codes.items()]
+    wanted += [Q(AnyOf(F("name"), n), statement=s, code="") for s, n in names.items()]
     fields = ("pk", "statement", "code", "name", "parent__name")
     return _lines(disclosure, wanted, fields)
 
 
 def tops_named(disclosure, names: Iterable[tuple[str, str]]) -> list[tuple]:
     """(id, statement, name) of the top-level lines with one of the (statement, name)s."""
-    wanted = [Q(statement=s, name__in=n, parent=None) for s, n in _by_statement(names).items()]
+    by_statement = _by_statement(names).items()
+    wanted = [Q(AnyOf(F("name"), n), statement=s, parent=None) for s, n in by_statement]
     return _lines(disclosure, wanted, ("pk", "statement", "name"))
 
 
 def children_of_tops_named(disclosure, names: Iterable[tuple[str, str]]) -> list[tuple]:
     """(id, statement, parent's name) of the "其中" lines of tops with one of the names."""
     by_statement = _by_statement(names)
-    wanted = [Q(statement=s, parent__name__in=n) for s, n in by_statement.items()]
+    wanted = [Q(AnyOf(F("parent__name"), n), statement=s) for s, n in by_statement.items()]
     return _lines(disclosure, wanted, ("pk", "statement", "parent__name"))
 
 
