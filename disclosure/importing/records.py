@@ -5,7 +5,7 @@ columns of the CSV export (README, "CSV"). The per-table XLSX reader produces th
 so everything after reading is one path.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..exports import HEADER
 from ..models import COUNT_FIELDS
@@ -43,7 +43,7 @@ class Record:
     sheet: str = ""
     # Where a value came from when it is not the layout's own column (per-table sheets):
     # field → a label such as "E 列（合计）".
-    origins: dict = field(default_factory=dict)
+    origins: dict | None = None  # None, not {}: a long-layout record has none
     ordinal: str | None = None  # 一、二… printed before a name in the per-table layout
     unit: str | None = None  # the unit a per-table sheet states (单位：万元)
 
@@ -79,7 +79,7 @@ class ImportFileError(ValueError):
 
 def column_label(record: Record, key: str) -> str:
     """The column a clerk should look at for `key` in this record."""
-    if key in record.origins:
+    if record.origins and key in record.origins:
         return record.origins[key]
     return COLUMNS[key][0] if key in COLUMNS else key
 

@@ -21,6 +21,7 @@ from ..models import Disclosure, FiscalYear
 from ..permissions import can_import_into
 from ..reconciliation_services import disclosure_reconcile
 from ..workflow import EDITABLE_STATUSES, OPEN_STATUSES
+from .bulk import immediate_checks
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
 from .resolve import CellFigure, LineFigure, Target, resolve
@@ -124,7 +125,8 @@ def disclosure_import_records(
     try:
         with transaction.atomic():
             report.disclosure = _disclosure(agency, fiscal_year, by)
-            _run(report, records, errors, outcomes, progress)
+            with immediate_checks():
+                _run(report, records, errors, outcomes, progress)
             if errors.any() or dry_run:
                 raise _Rollback
             # Imports bypass the admin's save: check the figures now, so the admin, the

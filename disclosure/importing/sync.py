@@ -249,6 +249,9 @@ class LineSync(Sync):
         ids_of_new = None if fresh is None else [next(fresh) for _row in new]
         created = insert(ExpenditureLine, fields, new, self.writer, ids_of_new)
         if changed:
+            # A changed line may move under a line that the writer has yet to copy: the
+            # foreign keys are checked at once during an import (bulk.immediate_checks).
+            self.writer.wait()
             ExpenditureLine.objects.bulk_update(
                 changed, ["code", "name", "parent", "order", "amount_yuan"], batch_size=BATCH
             )
