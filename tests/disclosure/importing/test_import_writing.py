@@ -35,9 +35,12 @@ def test_copy_text_escapes_what_copy_gives_a_meaning():
         (1, "制表\t符", None, Decimal("1.50"), True),
         (2, "反斜杠\\与换行\n和回车\r", "", Decimal("0.00"), False),
     ]
-    assert copy_text(rows) == (
-        "1\t制表\\t符\t\\N\t1.50\tTrue\n2\t反斜杠\\\\与换行\\n和回车\\r\t\t0.00\tFalse\n"
-    ).encode()
+    assert (
+        copy_text(rows)
+        == (
+            "1\t制表\\t符\t\\N\t1.50\tTrue\n2\t反斜杠\\\\与换行\\n和回车\\r\t\t0.00\tFalse\n"
+        ).encode()
+    )
 
 
 def test_names_with_tabs_backslashes_and_line_breaks_are_stored_as_written(seed, monkeypatch):
