@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Lookup
 from django.db.models.lookups import In
 
@@ -133,11 +133,8 @@ class Writer:
 
     def __init__(self, background: bool = True):
         self.background = background and connection.vendor == "postgresql"
-        self._pool = None
+        self._pool = None  # started by the first job
         self._pending: list[Future] = []
-        if self.background:
-            self._pool = ThreadPoolExecutor(1, "import-writer")
-            _switching.enter()
 
     @classmethod
     def inline(cls) -> "Writer":
@@ -145,10 +142,13 @@ class Writer:
 
     def run(self, job: Callable) -> None:
         """job(cursor): a psycopg cursor on PostgreSQL, Django's cursor elsewhere."""
-        if self._pool is None:
+        if not self.background:
             with connection.cursor() as cursor:
                 job(cursor.cursor if connection.vendor == "postgresql" else cursor)
             return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, "import-writer")
+            _switching.enter()
         connection.ensure_connection()
         self._pending.append(self._pool.submit(_on, connection.connection, job))
 
@@ -223,7 +223,17 @@ def immediate_checks():
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     try:
         yield
-    finally:
-        if not connection.needs_rollback:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    except BaseException:
+        # After a database error the transaction is aborted (and will be rolled back, which
+        # ends the mode): restoring it then fails, and must not hide that error.
+        try:
+            _defer()
+        except DatabaseError:
+            pass
+        raise
+    _defer()
+
+
+def _defer() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
