@@ -140,6 +140,8 @@ def parse_count(value) -> int | None:
 
 def parse_code(value) -> str:
     """A classification code as text: 201, 20103, 2010301; spreadsheets may store it as a number."""
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return value  # the common case: already the code, nothing to normalise
     text = normalise(cell_text(value))
     if text.endswith(".0"):
         text = text[:-2]

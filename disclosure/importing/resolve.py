@@ -253,12 +253,14 @@ def _amount(record: Record, errors: list, *, required: bool) -> Decimal | None:
         and record.unit is None
     ):
         # What our CSV export writes (most imported rows): "1234.56" 元 and its 万元
-        # rounding. The general path below gives the same answer, more slowly.
-        amount = Decimal(yuan)
-        if wan and str((amount / YUAN_PER_WAN).quantize(FEN, rounding=ROUND_HALF_UP)) != wan:
-            errors.append(("amount_wan", "金额（万元）与金额（元）不一致。"))
-            return None
-        return amount
+        # rounding. The general path below gives the same answer, more slowly: here the
+        # 万元 figure is checked in whole fen (0.01 万元 = 10,000 fen, rounded half up).
+        if wan:
+            hundredths = (int(yuan[:-3] + yuan[-2:]) + 5000) // 10000
+            if f"{hundredths // 100}.{hundredths % 100:02d}" != wan:
+                errors.append(("amount_wan", "金额（万元）与金额（元）不一致。"))
+                return None
+        return Decimal(yuan)
     try:
         unit = parse_unit(record.get("unit")) or record.unit
     except ValueError as exc:

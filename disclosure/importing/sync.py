@@ -8,7 +8,7 @@ deleted. 2014 statement lines are written in batches as they are read, and what 
 batches said is asked of the database, so memory is bounded by the batch (LineSync).
 """
 
-from collections import Counter, defaultdict, namedtuple
+from collections import Counter, namedtuple
 from decimal import Decimal
 
 from ..models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
@@ -148,28 +148,31 @@ class LineSync(Sync):
         batch = self._unrepeated(batch, unwritten)
         tops = [i for i in batch if not i.f.parent_name]
         children = self.waiting + [i for i in batch if i.f.parent_name]
-        wanted = {(i.f.statement, i.f.name) for i in tops}
-        wanted |= {(i.f.statement, i.f.parent_name) for i in children}
-        named = defaultdict(list)  # (statement, name) → ids of the file's top-level lines
+        top_keys = [(i.f.statement, i.f.name) for i in tops]
+        wanted = {*top_keys, *((i.f.statement, i.f.parent_name) for i in children)}
+        # (statement, name) → the id of the file's top-level line of that name; `several`:
+        # the names of more than one (a dict of lists would cost a list per line).
+        named, several = {}, set()
         for pk, statement, name in written.tops_named(self.disclosure, wanted):
             if self._of_file(pk, unwritten):
-                named[(statement, name)].append(pk)
-        self._check_tops(tops, named, unwritten)
+                _note(named, several, (statement, name), pk)
+        self._check_tops(tops, top_keys, named, unwritten)
         fresh = new_ids(ExpenditureLine, sum(1 for i in (*tops, *children) if i.old is None))
         fresh = None if fresh is None else iter(fresh)
-        for item, pk in zip(tops, self._write(tops, {}, fresh), strict=True):
-            named[(item.f.statement, item.f.name)].append(pk)
+        for key, pk in zip(top_keys, self._write(tops, {}, fresh), strict=True):
+            _note(named, several, key, pk)
         parents, ready, self.waiting = {}, [], []
         for item in children:
-            ids = named.get((item.f.statement, item.f.parent_name))
-            if not ids:
+            key = (item.f.statement, item.f.parent_name)
+            pk = named.get(key)
+            if pk is None:
                 self.waiting.append(item)
-            elif len(ids) > 1:
-                self.ambiguous.add((item.f.statement, item.f.parent_name))
+            elif key in several:
+                self.ambiguous.add(key)
                 message = f"上级项目“{item.f.parent_name}”在该报表中有多行，无法确定。"
                 self.error(item.row, item.sheet, "context", message)
             else:
-                parents[id(item)] = ids[0]
+                parents[id(item)] = pk
                 ready.append(item)
         self._write(ready, parents, fresh)
         self.keys = {_key(i.f): i.row for i in self.waiting}
@@ -195,13 +198,12 @@ class LineSync(Sync):
                 kept.append(item)
         return kept
 
-    def _check_tops(self, tops: list, named: dict, unwritten: set) -> None:
+    def _check_tops(self, tops: list, top_keys: list, named: dict, unwritten: set) -> None:
         """A second top-level line with a name that a "其中" row of an earlier batch took as
         its parent makes that parent ambiguous: an error on the second line."""
         first: dict[tuple, int] = {}
         repeats = []
-        for item in tops:
-            top = (item.f.statement, item.f.name)
+        for item, top in zip(tops, top_keys, strict=True):
             if top in named:
                 repeats.append((item, "文件中前面的一行"))
             elif top in first:
@@ -276,6 +278,13 @@ class LineSync(Sync):
             self.outcomes.add("delete", None, "", [o.code, o.name, o.parent_name or ""], "")
         if leftovers and self.writing:
             ExpenditureLine.objects.filter(pk__in=[o.id for o in leftovers]).delete()
+
+
+def _note(named: dict, several: set, key: tuple, pk: int) -> None:
+    if key in named:
+        several.add(key)
+    else:
+        named[key] = pk
 
 
 def _key(f: LineFigure) -> tuple:

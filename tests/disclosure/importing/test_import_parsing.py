@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from disclosure.importing.parsing import parse_amount, parse_code, parse_count
 from disclosure.importing.readers import ENCODING_ERROR, detect_encoding, read_records
@@ -134,3 +136,26 @@ def test_unknown_and_missing_columns():
 def test_old_excel_files_are_refused():
     with pytest.raises(ImportFileError, match=r"\.xls"):
         list(read_records(b"\xd0\xcf\x11\xe0" + b"\0" * 100))
+
+
+# The export's own format ("1234.56" 元 beside its 万元 rounding) takes a quick path in
+# resolve._amount; stating the unit (a 金额单位 column) takes the general one.
+@given(
+    yuan=st.decimals(min_value=0, max_value=D("9999999999999.99"), places=2),
+    shift=st.sampled_from([None, D("0.01"), D("-0.01"), D("0.005")]),
+)
+def test_the_quick_path_for_exported_amounts_agrees_with_the_general_one(yuan, shift):
+    from disclosure.importing.records import Record
+    from disclosure.importing.resolve import _amount
+    from disclosure.money import format_wan, format_yuan
+
+    wan = format_wan(yuan)
+    if shift is not None:  # a 万元 figure that is not the rounding of the 元 figure
+        wan = str((D(wan) + shift).quantize(D("0.01"))) if D(wan) + shift >= 0 else wan
+    quick_errors, general_errors = [], []
+    values = {"amount_yuan": format_yuan(yuan), "amount_wan": wan}
+    quick = _amount(Record(row=2, values=values), quick_errors, required=True)
+    general = _amount(Record(row=2, values=values | {"unit": "元"}), general_errors, required=True)
+    assert (quick, quick_errors) == (general, general_errors)
+    if not quick_errors:
+        assert quick == yuan
