@@ -66,19 +66,18 @@ def new_ids(model, count: int) -> list[int] | None:
         return [r[0] for r in cursor.fetchall()]
 
 
-def insert(model, fields: list[str], rows: list[tuple], writer=None, ids=None) -> list[int]:
+def insert(model, fields: list[str], rows: list[tuple], *, writer: "Writer", ids) -> list[int]:
     """Insert rows (values in `fields` order, model attribute names) and return their ids.
 
-    On PostgreSQL the ids are `ids` (from new_ids) or drawn here, and with a writer the rows
-    are copied in its thread: the ids are known at once, the rows are in the table once the
-    writer has waited."""
+    On PostgreSQL the ids are `ids` (from new_ids) and the rows are copied by the writer: the
+    ids are known at once, the rows are in the table once the writer has waited. Elsewhere
+    `ids` is None and bulk_create returns them."""
     if not rows:
         return []
     if connection.vendor != "postgresql":
         objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
         model.objects.bulk_create(objs, batch_size=BATCH)
         return [o.pk for o in objs]
-    ids = new_ids(model, len(rows)) if ids is None else ids
     meta = model._meta
     columns = ["id"] + [meta.get_field(f).column for f in fields]
     quote = connection.ops.quote_name
@@ -91,7 +90,7 @@ def insert(model, fields: list[str], rows: list[tuple], writer=None, ids=None) -
         with cursor.copy(sql) as out:
             out.write(data)
 
-    (writer or Writer.inline()).run(copy)
+    writer.run(copy)
     return ids
 
 

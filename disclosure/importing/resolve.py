@@ -37,6 +37,7 @@ from .parsing import (
     parse_count,
     parse_unit,
     parse_year,
+    unstated,
 )
 from .records import Record
 
@@ -192,8 +193,7 @@ def _passes(model, name: str):
 def _text(record: Record, key: str) -> str:
     value = record.values.get(key)
     if value.__class__ is str:
-        value = value.strip()
-        return value[1:] if value[:1] == "'" else value  # parsing.unstated, inlined: hot
+        return unstated(value.strip())
     if value is None:
         return ""
     return cell_text(value)

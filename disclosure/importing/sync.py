@@ -249,7 +249,7 @@ class LineSync(Sync):
         self.outcomes.count(kinds)
         fields = ["disclosure_id", "statement", "code", "name", "parent_id", "order", "amount_yuan"]
         ids_of_new = None if fresh is None else [next(fresh) for _row in new]
-        created = insert(ExpenditureLine, fields, new, self.writer, ids_of_new)
+        created = insert(ExpenditureLine, fields, new, writer=self.writer, ids=ids_of_new)
         if changed:
             # A changed line may move under a line that the writer has yet to copy: the
             # foreign keys are checked at once during an import (bulk.immediate_checks).
