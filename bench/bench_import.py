@@ -53,8 +53,8 @@ def configure_database() -> str:
 
 def generate(path: Path, rows: int) -> None:
     """4 statements × rows/4 lines, 7-digit codes, one line in ten a "其中" of an earlier one."""
-    from disclosure.exports import HEADER
-    from disclosure.money import format_wan, format_yuan
+    from disclosure.core.money import format_wan, format_yuan
+    from disclosure.exports.rows import HEADER
 
     rng = random.Random(20240601)
     per_statement = rows // len(STATEMENTS)
@@ -113,7 +113,7 @@ def ours(path: Path, n: int) -> tuple[float, float]:
     reconciliation that the admin and the command run after it, timed apart."""
     from disclosure.importing import disclosure_import
     from disclosure.models import ExpenditureLine
-    from disclosure.reconciliation_services import disclosure_reconcile
+    from disclosure.reconciliation.services import disclosure_reconcile
 
     agency, _other, fiscal_year = fresh_disclosure(n)
     started = time.perf_counter()
@@ -184,7 +184,7 @@ def copy(path: Path, n: int, *, audit: bool = False) -> float:
     `audit`, then the history rows our import writes for them (one INSERT … SELECT)."""
     from django.db import connection, transaction
 
-    from disclosure.importing import history
+    from disclosure.importing.fast import history
     from disclosure.models import Disclosure, ExpenditureLine, Statement
 
     _agency, other, fiscal_year = fresh_disclosure(n)
@@ -231,7 +231,7 @@ def peak_memory(path: Path, n: int) -> float:
 
 def main() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disclosure.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disclosure.config.settings")
     where = configure_database()
     import django
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from disclosure.audit import AuditTrail
+from disclosure.core.audit import AuditTrail
 
 
 class UnitKind(models.TextChoices):

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from disclosure import reference
+from disclosure.models import reference_data as reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FIXTURE = ROOT / "fixtures" / "seed-liyang-xinfang-2014.json"

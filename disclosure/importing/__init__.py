@@ -1,7 +1,7 @@
 """Importing a disclosure's figures from a clerk's CSV or XLSX file (see service.py)."""
 
-from .records import ImportFileError, Record, RowError
-from .service import ImportReport, disclosure_import, disclosure_import_records
+from disclosure.importing.records import ImportFileError, Record, RowError
+from disclosure.importing.service import ImportReport, disclosure_import, disclosure_import_records
 
 __all__ = [
     "ImportFileError",

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from ..money import FEN, YUAN_PER_WAN
+from disclosure.core.money import FEN, YUAN_PER_WAN
 
 YUAN = "元"
 WAN = "万元"

@@ -7,8 +7,9 @@ so everything after reading is one path.
 
 from dataclasses import dataclass
 
-from ..exports import HEADER
-from ..models import COUNT_FIELDS
+from disclosure.exports.rows import HEADER
+from disclosure.models import COUNT_FIELDS
+
 from .parsing import label_key
 
 # Long-layout columns: our field name → the header names a file may use (the first is ours).

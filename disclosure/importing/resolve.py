@@ -13,8 +13,9 @@ from functools import cache, lru_cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 
-from ..exports import FINAL, THREE_PUBLIC_LABEL
-from ..models import (
+from disclosure.core.money import FEN, YUAN_PER_WAN
+from disclosure.exports.rows import FINAL, THREE_PUBLIC_LABEL
+from disclosure.models import (
     COUNT_FIELDS,
     COUNTS_BY_ITEM,
     DisclosureFormat,
@@ -25,7 +26,7 @@ from ..models import (
     TableSpec,
     ThreePublicItem,
 )
-from ..money import FEN, YUAN_PER_WAN
+
 from .parsing import (
     WAN,
     YUAN,
@@ -132,7 +133,7 @@ class Target:
                     info.panels.add(r.panel)
             self.tables[spec.number] = info
         if fiscal_year.code_version_id:
-            from ..models import ClassificationCode
+            from disclosure.models import ClassificationCode
 
             codes = ClassificationCode.objects.filter(version_id=fiscal_year.code_version_id)
             for pk, scheme, code in codes.values_list("pk", "scheme", "code"):

@@ -16,12 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from bureaus.models import Agency
+from disclosure.importing.fast.bulk import immediate_checks
+from disclosure.models import Disclosure, FiscalYear
+from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
+from disclosure.reconciliation.services import disclosure_reconcile
+from disclosure.workflow.access import can_import_into
 
-from ..models import Disclosure, FiscalYear
-from ..permissions import can_import_into
-from ..reconciliation_services import disclosure_reconcile
-from ..workflow import EDITABLE_STATUSES, OPEN_STATUSES
-from .bulk import immediate_checks
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
 from .resolve import CellFigure, LineFigure, Target, resolve

@@ -55,7 +55,7 @@ class Vocabulary:
 
 
 def vocabularies() -> dict[str, Vocabulary]:
-    from ..models import TableSpec
+    from disclosure.models import TableSpec
 
     found: dict[str, Vocabulary] = {}
     specs = TableSpec.objects.prefetch_related("columns", "row_specs").order_by("-pk")

@@ -11,9 +11,11 @@ batches said is asked of the database, so memory is bounded by the batch (LineSy
 from collections import Counter, namedtuple
 from decimal import Decimal
 
-from ..models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
-from . import history, written
-from .bulk import BATCH, Writer, insert, new_ids
+from disclosure.importing import written
+from disclosure.importing.fast.bulk import BATCH, Writer, insert, new_ids
+from disclosure.models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
+
+from .fast import history
 from .resolve import CellFigure, LineFigure, ThreePublicFigure, row_source_scheme
 
 MAX_ORDER = 32767  # PositiveSmallIntegerField

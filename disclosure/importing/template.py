@@ -7,7 +7,7 @@ agency's row instead of being imported.
 import csv
 import io
 
-from ..exports import HEADER
+from disclosure.exports.rows import HEADER
 
 EXAMPLE_AGENCY = "示例单位"
 _ = ""

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q
 
-from ..models import ExpenditureLine
-from .bulk import AnyOf
+from disclosure.importing.fast.bulk import AnyOf
+from disclosure.models import ExpenditureLine
 
 
 def lines_with_keys(disclosure, figures: Iterable) -> list[tuple]:

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from disclosure import reference
+from disclosure.models import reference_data as reference
 
 
 def load(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django import template
 
-from disclosure.money import format_wan, format_yuan
+from disclosure.core.money import format_wan, format_yuan
 
 register = template.Library()
 

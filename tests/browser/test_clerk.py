@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from disclosure import services
 from disclosure.models import ExpenditureLine
+from disclosure.workflow import services
 from tests.factories import CLERK, REVIEWER, user_in_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

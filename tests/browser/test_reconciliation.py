@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from disclosure import services
-from disclosure.reconciliation_services import disclosure_reconcile
+from disclosure.reconciliation.services import disclosure_reconcile
+from disclosure.workflow import services
 from tests.browser.test_clerk import housing_amount, log_in
 from tests.factories import AUDITOR, CLERK, REVIEWER, user_in_role
 

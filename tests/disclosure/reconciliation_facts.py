@@ -4,7 +4,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from disclosure.reconciliation import Column, Facts, Line, Row, Table, ThreePublic
+from disclosure.reconciliation.engine import Column, Facts, Line, Row, Table, ThreePublic
 
 W = Decimal(10000)
 FORMAT = json.loads(

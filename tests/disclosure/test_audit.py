@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from disclosure import services
 from disclosure.models import Disclosure, ExpenditureLine
+from disclosure.workflow import services
 from tests.factories import (
     AUDITOR,
     CLERK,

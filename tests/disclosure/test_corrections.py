@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from disclosure import selectors, services
 from disclosure.models import Disclosure, ExpenditureLine, StaffingEntry, ThreePublicExpense
+from disclosure.public import selectors
+from disclosure.workflow import services
 from tests.factories import REVIEWER, user_in_role
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.http import StreamingHttpResponse
 
-from disclosure import exports
+from disclosure.exports import rows as exports
 from tests.factories import (
     AgencyFactory,
     DisclosureFactory,

@@ -8,8 +8,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from simple_history.utils import bulk_update_with_history
 
-from disclosure import services
-from disclosure.immutability import PublishedDisclosureError
 from disclosure.models import (
     Disclosure,
     Duty,
@@ -19,6 +17,8 @@ from disclosure.models import (
     WorkTask,
     WorkTaskItem,
 )
+from disclosure.models.frozen import PublishedDisclosureError
+from disclosure.workflow import services
 from tests.factories import (
     REVIEWER,
     DisclosureFactory,

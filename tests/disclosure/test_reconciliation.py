@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from disclosure import standard_selectors
-from disclosure.reconciliation import (
+from disclosure.formats import standard as standard_selectors
+from disclosure.reconciliation.engine import (
     RULES,
     RULES_BY_CODE,
     Column,
@@ -73,7 +73,7 @@ def test_registry_has_one_entry_per_rule_with_a_chinese_name_and_a_severity():
 
 
 def test_material_change_is_the_share_the_public_page_flags():
-    from disclosure.reconciliation import MATERIAL
+    from disclosure.reconciliation.engine import MATERIAL
 
     assert MATERIAL == standard_selectors.MATERIAL_CHANGE
 

@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bureaus.models import Agency
-from disclosure import reconciliation_views
 from disclosure.models import Disclosure, ReconciliationFinding, ReportRow
-from disclosure.reconciliation_services import disclosure_reconcile
+from disclosure.reconciliation import views as reconciliation_views
+from disclosure.reconciliation.services import disclosure_reconcile
 from tests.disclosure.test_admin import ADD_URL, disclosure_post
 from tests.factories import (
     AUDITOR,

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disclosure.reconciliation import Facts, Line, ThreePublic, reconcile
+from disclosure.reconciliation.engine import Facts, Line, ThreePublic, reconcile
 from tests.disclosure.reconciliation_facts import row, table
 
 PROPERTIES = settings(max_examples=50, deadline=None)

@@ -18,9 +18,9 @@ from disclosure.models import (
     ReportRow,
     TableSpec,
 )
-from disclosure.reconciliation import RULES_BY_CODE, reconcile
-from disclosure.reconciliation_selectors import load_facts, reconciliation_errors
-from disclosure.reconciliation_services import disclosure_reconcile
+from disclosure.reconciliation.engine import RULES_BY_CODE, reconcile
+from disclosure.reconciliation.selectors import load_facts, reconciliation_errors
+from disclosure.reconciliation.services import disclosure_reconcile
 from tests.factories import (
     DisclosureFactory,
     ExpenditureLineFactory,

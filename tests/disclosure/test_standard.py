@@ -9,7 +9,8 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 
-from disclosure import selectors, services
+from disclosure.core.money import format_wan
+from disclosure.formats.citations import check_references
 from disclosure.models import (
     Cell,
     ColumnSpec,
@@ -20,7 +21,8 @@ from disclosure.models import (
     TableSpec,
     ThreePublicExpense,
 )
-from disclosure.money import format_wan
+from disclosure.public import selectors
+from disclosure.workflow import services
 from tests.factories import CLERK, REVIEWER, publish, user_in_role
 
 pytestmark = pytest.mark.django_db
@@ -235,12 +237,14 @@ def test_paragraphs_refuse_typed_figures_and_dangling_references(putuo):
     with pytest.raises(ValidationError, match="不要直接输入"):
         ExplanationParagraph(section=section, order=99, text="支出合计 123.45 万元。").full_clean()
     with pytest.raises(ValidationError, match="引用不存在"):
-        ExplanationParagraph(
-            section=section, order=99, text="合计[[c:05|9999999|合计]]万元。"
-        ).full_clean()
-    ExplanationParagraph(
+        check_references(
+            ExplanationParagraph(section=section, order=99, text="合计[[c:05|9999999|合计]]万元。")
+        )
+    good = ExplanationParagraph(
         section=section, order=99, text="合计[[c:05|合计|合计]]万元，2024 年。"
-    ).full_clean()
+    )
+    good.full_clean()
+    check_references(good)
 
 
 def test_standard_three_public_amount_lives_in_table_07(putuo):

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from disclosure import services
 from disclosure.models import (
     Disclosure,
     Duty,
@@ -16,6 +15,7 @@ from disclosure.models import (
     WorkTask,
     WorkTaskItem,
 )
+from disclosure.workflow import services
 from tests.factories import (
     CLERK,
     REVIEWER,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from disclosure.reconciliation_services import disclosures_reconcile_all
+from disclosure.reconciliation.services import disclosures_reconcile_all
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 
 import pytest
 
-from disclosure import services
+from disclosure.workflow import services
 from tests.factories import CLERK, REVIEWER, user_in_role
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from disclosure import exports
+from disclosure.exports import rows as exports
 from disclosure.models import ExpenditureLine, FiscalYear
 from tests.disclosure.importing.import_files import long_xlsx
 from tests.disclosure.importing.test_import_service import emptied, export_bytes, figures, seed_rows
@@ -156,7 +156,7 @@ def test_import_needs_add_change_and_delete(client, seed):
 
 def test_the_form_offers_only_agencies_in_scope(client, clerk, seed, monkeypatch):
     from bureaus.models import Agency
-    from disclosure import admin_import
+    from disclosure.admin import importing as admin_import
 
     monkeypatch.setattr(admin_import, "importable_agencies", lambda user: Agency.objects.none())
     response = preview(client, seed, "liyang.csv", from_template(client, "utf-8"))

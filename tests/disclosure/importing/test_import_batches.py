@@ -3,7 +3,7 @@ repeated keys, "其中" parents and their ambiguity are found as within one batc
 
 import pytest
 
-from disclosure import exports
+from disclosure.exports import rows as exports
 from disclosure.importing import sync
 from tests.disclosure.importing.import_files import long_csv
 from tests.disclosure.importing.test_import_service import (

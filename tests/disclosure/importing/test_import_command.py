@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from disclosure import exports
+from disclosure.exports import rows as exports
 from disclosure.models import ReportRow
 from tests.disclosure.importing.import_files import long_csv, putuo_workbook
 from tests.disclosure.importing.test_import_service import (

@@ -145,9 +145,9 @@ def test_old_excel_files_are_refused():
     shift=st.sampled_from([None, D("0.01"), D("-0.01"), D("0.005")]),
 )
 def test_the_quick_path_for_exported_amounts_agrees_with_the_general_one(yuan, shift):
+    from disclosure.core.money import format_wan, format_yuan
     from disclosure.importing.records import Record
     from disclosure.importing.resolve import _amount
-    from disclosure.money import format_wan, format_yuan
 
     wan = format_wan(yuan)
     if shift is not None:  # a 万元 figure that is not the rounding of the 元 figure

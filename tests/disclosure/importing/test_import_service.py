@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure import exports
+from disclosure.exports import rows as exports
 from disclosure.importing import disclosure_import
 from disclosure.models import Cell, Disclosure, ExpenditureLine, ReportRow, ThreePublicExpense
 from tests.disclosure.importing.import_files import long_csv, long_xlsx, putuo_workbook

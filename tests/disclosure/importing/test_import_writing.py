@@ -8,9 +8,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
-from disclosure import exports
-from disclosure.importing import bulk, sync
-from disclosure.importing.bulk import AnyOf, Writer, copy_text
+from disclosure.exports import rows as exports
+from disclosure.importing import sync
+from disclosure.importing.fast import bulk
+from disclosure.importing.fast.bulk import AnyOf, Writer, copy_text
 from disclosure.models import ExpenditureLine
 from tests.disclosure.importing.import_files import long_csv
 from tests.disclosure.importing.test_import_service import figures, run

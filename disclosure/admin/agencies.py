@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from bureaus.models import Agency
+from disclosure.admin.scoping import AuditLogAdmin, ScopedHistoryAdmin
+
+
+@admin.register(Agency)
+class AgencyAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "unit_kind", "level", "region", "parent"]
+    list_filter = ["unit_kind", "region"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "region"]
+    autocomplete_fields = ["parent", "clerks"]
+
+
+@admin.register(Agency.history.model)
+class AgencyAuditLogAdmin(AuditLogAdmin):
+    list_display = [*AuditLogAdmin.list_display, "name"]

@@ -1,0 +1,56 @@
+"""Admin forms: clerks type amounts in 万元, the unit of the documents; we store exact 元."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+
+from disclosure.core.money import WAN_PLACES, wan_to_yuan, yuan_to_wan
+
+AMOUNT_ERRORS = {
+    "required": "请填写金额（万元）。",
+    "invalid": "请输入数字金额（单位：万元），例如 195.82。",
+    "min_value": "金额不能为负数。",
+    "max_digits": "金额过大：整数部分最多 9 位（万元）。",
+    "max_decimal_places": "金额最多保留 6 位小数（万元），即精确到分。",
+    "max_whole_digits": "金额过大：整数部分最多 9 位（万元）。",
+}
+
+
+def wan_for_input(yuan: Decimal) -> str:
+    """195.820000 → "195.82", 55 → "55.00": what a clerk typed, never scientific notation."""
+    wan = yuan_to_wan(yuan)
+    two = wan.quantize(Decimal("0.01"))
+    return f"{two:f}" if two == wan else f"{wan.normalize():f}"
+
+
+class WanAmountForm(forms.ModelForm):
+    amount_wan = forms.DecimalField(
+        label="金额（万元）",
+        max_digits=15,
+        decimal_places=WAN_PLACES,
+        min_value=Decimal(0),
+        error_messages=AMOUNT_ERRORS,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        help_text="单位：万元，最多六位小数（精确到分）。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.amount_yuan is not None:
+            self.initial.setdefault("amount_wan", wan_for_input(self.instance.amount_yuan))
+
+    def clean(self):
+        cleaned = super().clean()
+        wan = cleaned.get("amount_wan")
+        # An empty optional amount clears it (three-public records of the standard format).
+        self.instance.amount_yuan = None if wan is None else wan_to_yuan(wan)
+        return cleaned
+
+
+class WanDisplay:
+    """Admin mixin: a read-only page (published, or a reviewer's view) shows 万元 too."""
+
+    @admin.display(description="金额（万元）")
+    def amount_wan(self, obj):
+        return wan_for_input(obj.amount_yuan) if obj.amount_yuan is not None else ""

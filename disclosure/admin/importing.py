@@ -1,0 +1,161 @@
+"""Admin import and export of a disclosure's figures, through django-import-export.
+
+The clerk chooses the agency and year in the import form (never taken from the file), sees a
+dry-run preview with each bad row's row, column and Chinese message, and confirms; the confirm
+step runs the import again from the stored file, so a database that changed in between is met
+again, and any error then rolls everything back and says so. The long-layout template is
+downloadable from the import page.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_permission_codename
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+
+from bureaus.models import Agency
+from disclosure.importing import ImportFileError
+from disclosure.importing.resources import FORMATS
+from disclosure.importing.scope import importable_agencies
+from disclosure.importing.template import template_csv, template_xlsx
+from disclosure.models import FiscalYear
+
+
+class _TargetFields:
+    """The agency and year to import into, limited to the agencies the user may import for."""
+
+    def _init_target(self, user, hidden: bool):
+        widget = forms.HiddenInput if hidden else None
+        self.fields["agency"] = forms.ModelChoiceField(
+            label="单位",
+            queryset=importable_agencies(user) if user else Agency.objects.none(),
+            widget=widget,
+            help_text="文件中的数字导入到该单位该年度的决算；文件里写的单位和年度必须与此一致。",
+        )
+        self.fields["fiscal_year"] = forms.ModelChoiceField(
+            label="年度", queryset=FiscalYear.objects.all(), widget=widget
+        )
+
+
+class FiguresImportForm(_TargetFields, ImportForm):
+    def __init__(self, formats, resources, user=None, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self._init_target(user, hidden=False)
+        self.order_fields(["agency", "fiscal_year", "resource", "import_file", "format"])
+
+
+class FiguresConfirmForm(_TargetFields, ConfirmImportForm):
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_target(user, hidden=True)
+
+
+class FiguresImportExportMixin(ImportExportMixin):
+    import_form_class = FiguresImportForm
+    confirm_form_class = FiguresConfirmForm
+    # The layout is a public interface: no choosing of columns.
+    export_form_class = ExportForm
+    import_formats = FORMATS
+    export_formats = FORMATS
+    import_template_name = "admin/disclosure/figures_import.html"
+
+    def has_import_permission(self, request):
+        # An import adds, changes and deletes figures; it needs all three permissions.
+        opts = self.opts
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("add", "change", "delete")
+        ) and super().has_import_permission(request)
+
+    def get_import_form_kwargs(self, request):
+        return super().get_import_form_kwargs(request) | {"user": request.user}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return super().get_confirm_form_kwargs(request, import_form) | {"user": request.user}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["agency"] = import_form.cleaned_data["agency"].pk
+            initial["fiscal_year"] = import_form.cleaned_data["fiscal_year"].pk
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.pop("form", None)
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        if form is not None and form.is_bound and form.is_valid():
+            kwargs["agency"] = form.cleaned_data["agency"]
+            kwargs["fiscal_year"] = form.cleaned_data["fiscal_year"]
+        return kwargs
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        # Never keep the valid rows around a bad one (django-import-export's default).
+        return kwargs | {"rollback_on_validation_errors": True}
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error("import_file", "无法读取该文件：请选择 CSV 或 .xlsx 文件。")
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Only reachable at confirm: the database changed after the preview.
+            messages.error(request, "导入失败，未写入任何数据：" + "；".join(_messages(result)))
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+            )
+        report = result.report
+        self._log(request, report)
+        messages.success(request, f"已导入 {report.disclosure}：{report.summary()}。")
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
+
+    def generate_log_entries(self, result, request):
+        pass  # one entry per import, on the disclosure (see _log)
+
+    def _log(self, request, report) -> None:
+        LogEntry.objects.log_actions(
+            request.user.pk,
+            [report.disclosure],
+            CHANGE,
+            change_message=f"导入数字：{report.summary()}",
+            single_object=True,
+        )
+
+    def get_urls(self):
+        info = (self.opts.app_label, self.opts.model_name)
+        urls = [
+            path(
+                "import-template.<str:fmt>",
+                self.admin_site.admin_view(self.template_view),
+                name=f"{info[0]}_{info[1]}_import_template",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def template_view(self, request, fmt: str):
+        if fmt == "csv":
+            body, content_type = template_csv(), "text/csv; charset=utf-8"
+        elif fmt == "xlsx":
+            body = template_xlsx()
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            return HttpResponse(status=404)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="juesuan-import-template.{fmt}"'
+        return response
+
+
+def _messages(result) -> list[str]:
+    found = [str(e.error) for e in result.base_errors]
+    for row in result.invalid_rows:
+        for column, texts in row.error_dict.items():
+            found += [f"{row.number}“{column}”列：{t}" for t in texts]
+    return found[:10]

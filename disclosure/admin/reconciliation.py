@@ -1,0 +1,95 @@
+"""Admin: every save reconciles the disclosure and tells the clerk what does not add up.
+
+The save is never refused (a clerk fixes figures one at a time); publication is. The change
+page shows the stored findings in a read-only "数据核对" panel below the disclosure's fields.
+"""
+
+from django.contrib import admin, messages
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from disclosure.models import Disclosure
+from disclosure.models.findings import Severity
+from disclosure.reconciliation.engine import Finding
+from disclosure.reconciliation.selectors import reconciliation_summary
+from disclosure.reconciliation.services import disclosure_reconcile
+
+SHOWN = 5  # findings quoted in a message; the panel and the auditor page list them all
+MESSAGES = [
+    (Severity.ERROR, messages.ERROR, "数据核对发现 {n} 处数字相互矛盾（已保存，但更正前不能发布）"),
+    (Severity.WARNING, messages.WARNING, "数据核对发现 {n} 处需要说明原因的差异或变动"),
+    (Severity.NOTICE, messages.INFO, "数据核对提示 {n} 条"),
+]
+
+
+def findings_messages(findings: list[Finding]) -> list[tuple[int, str]]:
+    """One message per severity: the count and the first sentences."""
+    if not findings:
+        return [(messages.SUCCESS, "数据核对未发现问题：各项合计与明细、各表之间的数字相符。")]
+    out = []
+    for severity, level, heading in MESSAGES:
+        sentences = [f.message for f in findings if f.severity == severity]
+        if sentences:
+            listed = "".join(f"（{i}）{s}" for i, s in enumerate(sentences[:SHOWN], 1))
+            more = (
+                f"……另有 {len(sentences) - SHOWN} 处，见下方“数据核对”。"
+                if len(sentences) > SHOWN
+                else ""
+            )
+            out.append((level, f"{heading.format(n=len(sentences))}：{listed}{more}"))
+    return out
+
+
+def _disclosure_of(obj) -> Disclosure:
+    return obj if isinstance(obj, Disclosure) else obj.disclosure
+
+
+class ReconciliationAdminMixin:
+    """For the admins that edit a disclosure or its figures (lines, rows with their cells)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inlines are saved by now
+        findings = disclosure_reconcile(disclosure=_disclosure_of(form.instance))
+        for level, text in findings_messages(findings):
+            messages.add_message(request, level, text)
+
+    def delete_model(self, request, obj):
+        disclosure = None if isinstance(obj, Disclosure) else obj.disclosure
+        super().delete_model(request, obj)
+        if disclosure is not None:
+            disclosure_reconcile(disclosure=disclosure)
+
+    def delete_queryset(self, request, queryset):
+        disclosures = (
+            []
+            if queryset.model is Disclosure
+            else list(Disclosure.objects.filter(pk__in=queryset.values("disclosure_id")))
+        )
+        super().delete_queryset(request, queryset)
+        for disclosure in disclosures:
+            disclosure_reconcile(disclosure=disclosure)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["reconciliation_panel"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return fieldsets
+        description = "每次保存后自动核对；有“错误”的决算可以保存，但不能发布。"
+        panel = ("数据核对", {"fields": ["reconciliation_panel"], "description": description})
+        return [*fieldsets, panel]
+
+    @admin.display(description="核对结果")
+    def reconciliation_panel(self, obj):
+        disclosure = _disclosure_of(obj)
+        query = urlencode({"agency": disclosure.agency.slug, "year": disclosure.fiscal_year.year})
+        return render_to_string(
+            "disclosure/reconciliation_panel.html",
+            {
+                "summary": reconciliation_summary(disclosure_id=disclosure.pk),
+                "url": f"{reverse('reconciliation')}?{query}",
+            },
+        )

@@ -1,0 +1,248 @@
+"""Admin for the standard format: reference data (codes, formats) and a disclosure's tables.
+
+Rows are edited on the disclosure page (as an inline); each row's cells on the row's own page,
+entered in 万元 like every amount here.
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin
+
+from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin
+from disclosure.formats.citations import check_references
+from disclosure.importing.resources import CellResource
+from disclosure.models import (
+    Cell,
+    ClassificationCode,
+    CodeVersion,
+    ColumnSpec,
+    ConsolidatedUnit,
+    Disclosure,
+    ExplanationParagraph,
+    ExplanationSection,
+    GlossaryTerm,
+    NarrativeFigure,
+    ReportFormat,
+    ReportRow,
+    RowSpec,
+    TableNote,
+    TableSpec,
+)
+
+from .forms import WanAmountForm, WanDisplay
+from .importing import FiguresImportExportMixin
+from .reconciliation import ReconciliationAdminMixin
+
+DISCLOSURE_PAGE = re.compile(r"/disclosure/disclosure/(\d+)/change/")
+ROW_PAGE = re.compile(r"/disclosure/reportrow/(\d+)/change/")
+
+
+class CellForm(WanAmountForm):
+    class Meta:
+        model = Cell
+        exclude = ["amount_yuan"]
+
+
+@admin.register(CodeVersion)
+class CodeVersionAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "first_year"]
+
+
+@admin.register(ClassificationCode)
+class ClassificationCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "scheme", "version"]
+    list_filter = ["version", "scheme"]
+    search_fields = ["code", "name"]
+    list_select_related = ["version"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Autocomplete from a disclosure (or one of its rows) offers only the codes of that
+        # year's version; the model's clean() enforces the same rule on save.
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        version_id = _referring_version(request)
+        if version_id:
+            queryset = queryset.filter(version_id=version_id)
+        return queryset, distinct
+
+
+def _referring_version(request):
+    referer = request.headers.get("referer", "")
+    if match := DISCLOSURE_PAGE.search(referer):
+        return (
+            Disclosure.objects.filter(pk=match[1])
+            .values_list("fiscal_year__code_version", flat=True)
+            .first()
+        )
+    if match := ROW_PAGE.search(referer):
+        return (
+            ReportRow.objects.filter(pk=match[1])
+            .values_list("disclosure__fiscal_year__code_version", flat=True)
+            .first()
+        )
+    return None
+
+
+class ColumnInline(admin.TabularInline):
+    model = ColumnSpec
+    extra = 0
+
+
+class RowSpecInline(admin.TabularInline):
+    model = RowSpec
+    extra = 0
+
+
+@admin.register(ReportFormat)
+class ReportFormatAdmin(admin.ModelAdmin):
+    list_display = ["name", "key"]
+
+
+@admin.register(TableSpec)
+class TableSpecAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "report_format", "row_source", "two_sided"]
+    list_filter = ["report_format"]
+    inlines = [ColumnInline, RowSpecInline]
+
+
+class CellInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
+    model = Cell
+    form = CellForm
+    extra = 0
+    fields = ["column", "amount_wan"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "column":
+            row_id = request.resolver_match.kwargs.get("object_id")
+            table = ReportRow.objects.filter(pk=row_id).values("table_id") if row_id else None
+            kwargs["queryset"] = (
+                ColumnSpec.objects.filter(table_id__in=table)
+                if table
+                else ColumnSpec.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ReportRow)
+class ReportRowAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
+    list_display = ["__str__", "table", "side", "disclosure"]
+    list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
+    list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]
+    search_fields = ["code", "name", "disclosure__agency__name"]
+    autocomplete_fields = ["disclosure", "classification", "parent"]
+    fields = [
+        "disclosure",
+        "table",
+        "order",
+        ("side", "panel", "ordinal"),
+        ("code", "classification"),
+        "name",
+        ("role", "parent"),
+        "explanation",
+    ]
+    inlines = [CellInline]
+
+
+@admin.register(Cell)
+class CellAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
+    """Standard-format figures: listed, imported and exported here; edited on their row."""
+
+    resource_classes = [CellResource]
+    list_display = ["row", "column", "amount_yuan"]
+    list_filter = ["row__table__number", "row__disclosure__fiscal_year", "row__disclosure__agency"]
+    list_select_related = ["row__table", "row__disclosure__agency", "column__table"]
+    search_fields = ["row__code", "row__name", "row__disclosure__agency__name"]
+    form = CellForm
+    fields = ["row", "column", "amount_wan"]
+    autocomplete_fields = ["row"]
+
+
+class ReportRowInline(AgencyScopedAdminMixin, admin.TabularInline):
+    model = ReportRow
+    extra = 0
+    fields = [
+        "table",
+        "order",
+        "side",
+        "panel",
+        "code",
+        "classification",
+        "name",
+        "role",
+        "explanation",
+    ]
+    autocomplete_fields = ["classification"]
+    show_change_link = True  # the row's cells (one per column) are entered on its own page
+    classes = ["collapse"]
+
+
+class UnitInline(AgencyScopedAdminMixin, admin.TabularInline):
+    model = ConsolidatedUnit
+    extra = 0
+    classes = ["collapse"]
+
+
+class GlossaryInline(AgencyScopedAdminMixin, admin.TabularInline):
+    model = GlossaryTerm
+    extra = 0
+    classes = ["collapse"]
+
+
+class TableNoteInline(AgencyScopedAdminMixin, admin.TabularInline):
+    model = TableNote
+    extra = 0
+    classes = ["collapse"]
+
+
+class NarrativeFigureInline(AgencyScopedAdminMixin, admin.TabularInline):
+    model = NarrativeFigure
+    extra = 0
+    fields = ["section", "key", "label", "value", "unit", "order"]
+    classes = ["collapse"]
+
+
+class ExplanationSectionInline(AgencyScopedAdminMixin, admin.TabularInline):
+    model = ExplanationSection
+    extra = 0
+    fields = ["order", "number", "title", "parent"]
+    show_change_link = True  # paragraphs are edited on the section's page
+    classes = ["collapse"]
+
+
+STANDARD_INLINES = [
+    UnitInline,
+    ReportRowInline,
+    TableNoteInline,
+    NarrativeFigureInline,
+    ExplanationSectionInline,
+    GlossaryInline,
+]
+
+
+class ParagraphForm(forms.ModelForm):
+    class Meta:
+        model = ExplanationParagraph
+        fields = ["order", "text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "text" in cleaned and self.instance.section_id:
+            self.instance.text = cleaned["text"]
+            check_references(self.instance)
+        return cleaned
+
+
+class ParagraphInline(AgencyScopedAdminMixin, admin.StackedInline):
+    model = ExplanationParagraph
+    form = ParagraphForm
+    extra = 0
+
+
+@admin.register(ExplanationSection)
+class ExplanationSectionAdmin(ScopedHistoryAdmin):
+    list_display = ["__str__", "disclosure"]
+    list_filter = ["disclosure__fiscal_year", "disclosure__agency"]
+    list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]
+    search_fields = ["title", "disclosure__agency__name"]
+    autocomplete_fields = ["disclosure"]
+    inlines = [ParagraphInline]

@@ -1,0 +1,45 @@
+"""CSV as our exports write it: UTF-8 with BOM, CRLF, formula-like text neutralised.
+
+Every CSV the product serves (figures, findings) goes through here, so the conventions the README
+documents hold for all of them.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+
+# Excel and LibreOffice run a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe.
+
+    Text that already starts with one gets another, so that an import strips exactly one and
+    every exported text re-imports unchanged.
+    """
+    if text.startswith(FORMULA_PREFIXES) or text.startswith("'"):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """UTF-8 with BOM (so Excel on Chinese Windows reads it), CRLF line ends, header first."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def csv_response(lines: Iterable[str], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

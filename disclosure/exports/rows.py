@@ -1,0 +1,181 @@
+"""CSV exports for auditors: a public interface with stable columns (see README, "CSV").
+
+One row per figure. Pure generators of rows; the views only stream them. Amounts are exact:
+万元 rounded half up to two decimals as the documents print them, and 元 to the fen.
+"""
+
+import heapq
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from disclosure.core import csv as core_csv
+from disclosure.core.csv import neutralise
+from disclosure.core.money import format_wan, format_yuan
+from disclosure.models import (
+    COUNT_FIELDS,
+    Cell,
+    ColumnSpec,
+    Disclosure,
+    ExpenditureLine,
+    ReportRow,
+    Statement,
+    ThreePublicExpense,
+    ThreePublicItem,
+)
+
+HEADER = [
+    "单位",
+    "年度",
+    "报表",
+    "科目编码",
+    "项目",
+    "上级项目",
+    "栏目",
+    "金额（万元）",
+    "金额（元）",
+    "出国团组数",
+    "出国人次",
+    "购置车辆数",
+    "年末公务用车保有量",
+    "接待批次",
+    "接待人次",
+    "陪同人数",
+    "外宾接待批次",
+    "外宾接待人次",
+]
+THREE_PUBLIC_LABEL = "“三公”经费"
+# The measure column: every figure of the 2014 format is a final (决算) amount; the standard
+# format adds 预算数 and the 合计/基本支出/项目支出 columns under the same header.
+FINAL = "决算数"
+CHUNK = 2000
+
+STATEMENT_RANK = Case(
+    *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
+    output_field=IntegerField(),
+)
+
+
+# Integers only: a text sort key could order differently in the database's collation and in
+# Python, and the merge below relies on both streams agreeing on the order.
+def _key(disclosure) -> tuple:
+    return (disclosure.fiscal_year.year, disclosure.agency_id, disclosure.pk)
+
+
+def line_row(line: ExpenditureLine) -> list[str]:
+    d = line.disclosure
+    return [
+        neutralise(d.agency.name),
+        str(d.fiscal_year.year),
+        line.get_statement_display(),
+        line.code,
+        neutralise(line.name),
+        neutralise(line.parent.name) if line.parent_id else "",
+        FINAL,
+        format_wan(line.amount_yuan),
+        format_yuan(line.amount_yuan),
+        *[""] * len(COUNT_FIELDS),
+    ]
+
+
+def row_context(row: ReportRow) -> str:
+    """Where a row sits: its side, panel or "其中" parent, e.g. 收入/年初财政拨款结转和结余."""
+    parts = [row.side or row.panel, row.parent.name if row.parent_id else ""]
+    return "/".join(p for p in parts if p)
+
+
+def column_label(column: ColumnSpec) -> str:
+    return "/".join(p for p in (column.group, column.label) if p)
+
+
+def cell_row(cell: Cell) -> list[str]:
+    row = cell.row
+    d = row.disclosure
+    return [
+        neutralise(d.agency.name),
+        str(d.fiscal_year.year),
+        f"公开{row.table.number}表 {row.table.title}",
+        row.code,
+        neutralise(row.name),
+        neutralise(row_context(row)),
+        neutralise(column_label(cell.column)),
+        format_wan(cell.amount_yuan),
+        format_yuan(cell.amount_yuan),
+        *[""] * len(COUNT_FIELDS),
+    ]
+
+
+def three_public_row(record: ThreePublicExpense) -> list[str]:
+    d = record.disclosure
+    counts = [getattr(record, f) for f in COUNT_FIELDS]
+    return [
+        neutralise(d.agency.name),
+        str(d.fiscal_year.year),
+        THREE_PUBLIC_LABEL,
+        "",
+        record.get_item_display(),
+        "",
+        FINAL if record.amount_yuan is not None else "",
+        format_wan(record.amount_yuan),
+        format_yuan(record.amount_yuan),
+        *["" if c is None else str(c) for c in counts],
+    ]
+
+
+DISCLOSURE_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
+
+
+def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
+    """Every figure of the given disclosures: 2014 statement lines, standard-format table cells,
+    then the three public expenses (amounts where the 2014 format has them, and counts).
+
+    Three streamed queries merged on the disclosure, so memory stays flat however many rows.
+    """
+    lines = (
+        ExpenditureLine.objects.filter(disclosure__in=disclosures)
+        .select_related("disclosure__agency", "disclosure__fiscal_year", "parent")
+        .annotate(statement_rank=STATEMENT_RANK)
+        .order_by(*DISCLOSURE_ORDER, "statement_rank", "order", "pk")
+    )
+    item_rank = Case(
+        *[When(item=value.value, then=Value(i)) for i, value in enumerate(ThreePublicItem)],
+        output_field=IntegerField(),
+    )
+    records = (
+        ThreePublicExpense.objects.filter(disclosure__in=disclosures)
+        .select_related("disclosure__agency", "disclosure__fiscal_year")
+        .annotate(item_rank=item_rank)
+        .order_by(*DISCLOSURE_ORDER, "item_rank")
+    )
+    cells = (
+        Cell.objects.filter(row__disclosure__in=disclosures)
+        .select_related(
+            "row__disclosure__agency",
+            "row__disclosure__fiscal_year",
+            "row__table",
+            "row__parent",
+            "column",
+        )
+        .order_by(
+            "row__disclosure__fiscal_year__year",
+            "row__disclosure__agency_id",
+            "row__disclosure_id",
+            "row__table__number",
+            "row__order",
+            "column__order",
+        )
+    )
+    tagged_lines = ((_key(x.disclosure), 0, line_row(x)) for x in lines.iterator(chunk_size=CHUNK))
+    tagged_cells = (
+        (_key(x.row.disclosure), 1, cell_row(x)) for x in cells.iterator(chunk_size=CHUNK)
+    )
+    tagged_records = (
+        (_key(x.disclosure), 2, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
+    )
+    merged = heapq.merge(tagged_lines, tagged_cells, tagged_records, key=lambda t: t[:2])
+    for _disclosure_key, _section, row in merged:
+        yield row
+
+
+def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    return core_csv.csv_lines(HEADER, rows)

@@ -1,0 +1,206 @@
+"""The fiscal year and the disclosure itself: one agency's document for one year."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from bureaus.models import Agency
+from disclosure.core.audit import AuditTrail
+
+from .frozen import (
+    GuardedQuerySet,
+    PublishedDisclosureError,
+    frozen_disclosure_trigger,
+    refuse_unless_editable,
+)
+from .states import EDITABLE_STATUSES, OPEN_STATUSES, DisclosureStatus, fields_allowed_to_change
+
+
+class DisclosureFormat(models.TextChoices):
+    SIMPLE_2014 = "2014", "2014年简式（情况说明）"
+    STANDARD = "standard", "标准格式（公开01–09表）"
+
+
+class FiscalYear(models.Model):
+    year = models.PositiveSmallIntegerField(
+        "年度",
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    disclosure_format = models.CharField(
+        "公开格式",
+        max_length=10,
+        choices=DisclosureFormat.choices,
+        default=DisclosureFormat.STANDARD,
+    )
+    code_version = models.ForeignKey(
+        "disclosure.CodeVersion",
+        verbose_name="科目版本",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="本年度使用的政府收支分类科目版本",
+    )
+    report_format = models.ForeignKey(
+        "disclosure.ReportFormat",
+        verbose_name="公开表格式",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="标准格式年度的公开表组成",
+    )
+
+    class Meta:
+        verbose_name = "年度"
+        verbose_name_plural = "年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度"
+
+
+class DisclosureQuerySet(GuardedQuerySet):
+    def published(self):
+        return self.filter(status=DisclosureStatus.PUBLISHED)
+
+    def current(self):
+        """What citizens read: per agency and year, the one published revision.
+
+        Earlier revisions of a corrected disclosure are superseded, and a constraint allows one
+        published revision per agency and year, so this is exactly the current revision.
+        """
+        return self.filter(status=DisclosureStatus.PUBLISHED)
+
+    def editable(self):
+        return self.filter(status__in=EDITABLE_STATUSES)
+
+    def for_year(self, year: int):
+        return self.filter(fiscal_year__year=year)
+
+
+class Disclosure(models.Model):
+    """One agency's final accounts for one fiscal year: the narrative and, below it, the figures.
+
+    A correction of a published disclosure is a new row of the same agency and year with the
+    next `revision`, pointing at the revision it `corrects`; publishing it supersedes the old one.
+    """
+
+    disclosure_path = ""  # the row is its own disclosure (see immutability.DisclosurePart)
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="单位", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name="年度", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT
+    )
+    # Null for a historical document whose publication date is not known (the 2014 seed).
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    revision = models.PositiveSmallIntegerField("修订版本", default=1, editable=False)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name="所更正的版本",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrections",
+    )
+    correction_reason = models.TextField("更正原因", blank=True, editable=False)
+    return_comment = models.TextField("退回意见", blank=True, editable=False)
+    publication_note = models.TextField(
+        "发布说明", blank=True, editable=False, help_text="审核人员对核对警告的解释。"
+    )
+    # Optimistic locking: every save through the admin or a service increments it, and a save
+    # carrying an older number is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField("版本号", default=1)
+    head_name = models.CharField("单位负责人", max_length=50, blank=True)
+    head_posts = models.CharField(
+        "负责人职务", max_length=200, blank=True, help_text="例如：市政府办公室副主任、信访局长"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = DisclosureQuerySet.as_manager()
+    history = AuditTrail()
+
+    class Meta:
+        verbose_name = "决算公开"
+        verbose_name_plural = "决算公开"
+        ordering = ["-fiscal_year__year", "agency__name", "-revision"]
+        base_manager_name = "objects"
+        permissions = [
+            ("submit_disclosure", "可以提交决算公开审核"),
+            ("return_disclosure", "可以退回决算公开"),
+            ("publish_disclosure", "可以发布决算公开"),
+            ("correct_disclosure", "可以发起决算公开更正"),
+            ("view_all_agencies", "可以查看所有单位的决算公开"),
+            ("import_disclosure", "可以导入决算数据"),
+            ("export_disclosure", "可以导出决算数据"),
+        ]
+        constraints = [
+            # A clerk adding a second disclosure for an agency and year meets this one first.
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year", "revision"],
+                name="one_disclosure_per_agency_year_revision",
+                violation_error_message="该单位该年度的决算公开已存在，请编辑已有的一份。",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"],
+                condition=Q(status=DisclosureStatus.PUBLISHED),
+                name="one_current_disclosure_per_agency_year",
+                violation_error_message="该单位该年度已有一份现行的已发布决算公开。",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "fiscal_year"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_revision_per_agency_year",
+                violation_error_message="该单位该年度已有一份正在编辑或审核中的决算公开。",
+            ),
+            models.CheckConstraint(
+                condition=Q(revision=1, corrects__isnull=True)
+                | Q(revision__gt=1, corrects__isnull=False),
+                name="correction_points_to_what_it_corrects",
+                violation_error_message="更正版本必须指向所更正的版本。",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="correction_has_a_reason",
+                violation_error_message="请填写更正原因。",
+            ),
+        ]
+        triggers = [frozen_disclosure_trigger()]
+
+    def __str__(self) -> str:
+        revision = f"（第{self.revision}版）" if self.revision > 1 else ""
+        return f"{self.agency.name} {self.fiscal_year.year}年度决算{revision}"
+
+    def save(self, *args, **kwargs):
+        # Content of a submitted or published disclosure is locked; only the workflow's own
+        # status changes (made by the services, with update_fields) get through.
+        if not self._state.adding and self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True)
+            stored_status = stored.first()
+            if stored_status is not None and stored_status not in EDITABLE_STATUSES:
+                allowed = fields_allowed_to_change(stored_status, self.status)
+                update_fields = kwargs.get("update_fields")
+                if not update_fields or not set(update_fields) <= allowed:
+                    raise PublishedDisclosureError()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "disclosure_detail", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
+        )
+
+    def get_csv_url(self) -> str:
+        return reverse(
+            "disclosure_csv", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
+        )
+
+    def delete(self, *args, **kwargs):
+        refuse_unless_editable([self.pk])
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,55 @@
+"""Stored reconciliation findings, so auditors can filter them across every disclosure.
+
+The engine (disclosure.reconciliation.engine) computes them; services refresh them after every
+save in the admin and in `manage.py reconcile_all`. The engine's severities live here, with the
+rows that store them.
+"""
+
+from django.db import models
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "错误"
+    WARNING = "warning", "警告"
+    NOTICE = "notice", "提示"
+
+
+class Reconciliation(models.Model):
+    """When a disclosure was last checked: no row means never, so no finding means none found."""
+
+    disclosure = models.OneToOneField(
+        "disclosure.Disclosure", on_delete=models.CASCADE, related_name="reconciliation"
+    )
+    checked_at = models.DateTimeField("核对时间")
+
+    class Meta:
+        verbose_name = "数据核对"
+        verbose_name_plural = "数据核对"
+
+    def __str__(self) -> str:
+        return f"{self.disclosure_id} {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class ReconciliationFinding(models.Model):
+    disclosure = models.ForeignKey(
+        "disclosure.Disclosure", on_delete=models.CASCADE, related_name="findings"
+    )
+    order = models.PositiveIntegerField("顺序")
+    rule = models.CharField("核对规则", max_length=40, db_index=True)
+    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices)
+    message = models.TextField("说明")
+    # [[where the figure is printed, exact 元 as a string or null for a blank], …]
+    cells = models.JSONField("涉及的数字", default=list)
+    difference_yuan = models.DecimalField(
+        "差额（元）", max_digits=17, decimal_places=2, null=True, blank=True
+    )
+    tolerance_yuan = models.DecimalField("舍入容差（元）", max_digits=17, decimal_places=2)
+
+    class Meta:
+        verbose_name = "核对结果"
+        verbose_name_plural = "核对结果"
+        ordering = ["disclosure", "order"]
+        indexes = [models.Index(fields=["severity", "rule"], name="finding_severity_rule")]
+
+    def __str__(self) -> str:
+        return self.message[:40]

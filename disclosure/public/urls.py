@@ -1,0 +1,34 @@
+"""The citizen's pages. URLs are stable; the CSV URLs are part of the export interface."""
+
+from django.urls import path, register_converter
+
+from disclosure.exports import views as export_views
+
+from . import views
+
+
+class YearConverter:
+    """Four digits only, so /agencies/x/99999999999999999999/ is a 404, not a database error."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return f"{value:04d}"
+
+
+register_converter(YearConverter, "year")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("agencies/<slug:slug>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<slug:slug>/<year:year>/", views.disclosure_detail, name="disclosure_detail"),
+    path(
+        "agencies/<slug:slug>/<year:year>.csv", export_views.disclosure_csv, name="disclosure_csv"
+    ),
+    path("years/<year:year>/", views.year_detail, name="year_detail"),
+    path("years/<year:year>.csv", export_views.year_csv, name="year_csv"),
+    path("all.csv", export_views.all_csv, name="all_csv"),
+]

@@ -1,0 +1,47 @@
+"""The citizen's pages: thin views over public.selectors."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from bureaus.models import Agency
+from disclosure.models import Disclosure, FiscalYear
+
+from . import selectors
+
+
+def home(request):
+    return render(request, "disclosure/home.html", selectors.home_page())
+
+
+def agency_detail(request, slug: str):
+    try:
+        context = selectors.agency_page(slug=slug)
+    except Agency.DoesNotExist:
+        raise Http404("没有找到该单位。") from None
+    return render(request, "bureaus/agency_detail.html", context)
+
+
+def disclosure_detail(request, slug: str, year: int):
+    # Staff who may read this agency's drafts (its clerks, reviewers, auditors) preview the
+    # newest revision here; citizens and other agencies' clerks see the current published one.
+    try:
+        page = selectors.disclosure_page(slug=slug, year=year, viewer=request.user)
+    except Disclosure.DoesNotExist:
+        raise Http404("没有找到该单位该年度已发布的决算公开。") from None
+    return render(request, "disclosure/disclosure_detail.html", {"page": page})
+
+
+def year_detail(request, year: int):
+    try:
+        context = selectors.year_page(year=year)
+    except FiscalYear.DoesNotExist:
+        raise Http404("没有该年度的决算公开。") from None
+    return render(request, "disclosure/year_detail.html", context)
+
+
+def page_not_found(request, exception):
+    # Our own Http404s carry a Chinese sentence for the citizen; the resolver's do not.
+    message = ""
+    if type(exception) is Http404 and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "404.html", {"message": message}, status=404)

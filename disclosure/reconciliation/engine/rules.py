@@ -1,0 +1,58 @@
+"""The registry: every rule in one list, with its code, its Chinese name and its severity."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from disclosure.models.findings import Severity
+from disclosure.reconciliation.engine import across, within
+
+from .facts import Facts
+from .findings import SEVERITY_RANK, Finding
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTICE
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str  # when the identity fails beyond rounding
+    check: Callable[[Facts], Iterable[Finding | None]]
+
+
+RULES = [
+    # Totals against their items, within one table or statement.
+    Rule("three_public_total", "“三公”经费合计 = 各项之和", E, within.three_public_total),
+    Rule(
+        "three_public_vehicle",
+        "公务用车购置及运行维护费 = 购置费 + 运行维护费",
+        E,
+        within.three_public_vehicle,
+    ),
+    Rule("columns_total", "合计 = 基本支出 + 项目支出等各栏之和", E, within.columns_total),
+    Rule("class_total", "各类科目之和 = 合计", E, within.class_total),
+    Rule("code_children", "下级科目之和 = 上级科目", E, within.code_children),
+    Rule("of_which_exceeds", "“其中”各项不超过总数", E, within.of_which_exceeds),
+    Rule("of_which_remainder", "“其中”未列明的部分", N, within.of_which_remainder),
+    Rule("balance", "收入 = 支出（含结转和结余）", E, within.balance),
+    # Across tables and years.
+    Rule("personnel_public", "基本支出 = 人员经费 + 公用经费", E, across.personnel_public),
+    Rule("cross_table", "同一数字在各表中一致", E, across.cross_table),
+    Rule(
+        "three_public_economic",
+        "“三公”经费与经济分类科目（30212、30217、30231、31013）相符",
+        E,
+        across.three_public_economic,
+    ),
+    Rule("prior_year", "上年数 = 上年已公开的决算数", E, across.prior_year),
+    Rule("budget_final", "预算数与决算数差异达 10% 需说明", W, across.budget_final),
+    Rule("change_on_last_year", "较上年变动达 10% 需说明", W, across.change_on_last_year),
+]
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+RULE_ORDER = {rule.code: i for i, rule in enumerate(RULES)}
+
+
+def reconcile(facts: Facts) -> list[Finding]:
+    """Every finding of every rule: errors first, then warnings, then notices, in rule order."""
+    findings = [f for rule in RULES for f in rule.check(facts) if f is not None]
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], RULE_ORDER[f.rule]))

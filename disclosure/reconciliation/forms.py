@@ -1,0 +1,44 @@
+"""The auditor page's filters: every value from the query string is validated, never trusted."""
+
+from django import forms
+
+from bureaus.models import Agency
+from disclosure.models import FiscalYear
+from disclosure.models.findings import Severity
+
+from .engine import RULES
+
+
+class FindingFilterForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label="年度",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "没有这个年度，请从列表中选择。"},
+    )
+    agency = forms.ModelChoiceField(
+        label="单位",
+        queryset=Agency.objects.order_by("region", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="全部单位",
+        error_messages={"invalid_choice": "没有这个单位，请从列表中选择。"},
+    )
+    rule = forms.ChoiceField(
+        label="核对规则",
+        choices=[("", "全部规则"), *((r.code, r.name) for r in RULES)],
+        required=False,
+        error_messages={"invalid_choice": "没有这条核对规则，请从列表中选择。"},
+    )
+    severity = forms.ChoiceField(
+        label="严重程度",
+        choices=[("", "全部"), *Severity.choices],
+        required=False,
+        error_messages={"invalid_choice": "严重程度只能是错误、警告或提示。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = FiscalYear.objects.order_by("-year").values_list("year", flat=True)
+        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年度") for y in years)]

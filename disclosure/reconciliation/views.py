@@ -1,0 +1,52 @@
+"""The auditor's reconciliation page and its CSV: staff who may view disclosures only."""
+
+from django.contrib.auth.decorators import user_passes_test
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+
+from disclosure.core.csv import csv_response
+from disclosure.reconciliation import exports as reconciliation_exports
+
+from .forms import FindingFilterForm
+from .selectors import findings_list
+
+PER_PAGE = 50
+
+
+def _auditor(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("disclosure.view_disclosure")
+
+
+# Everyone else is sent to the login page, like the admin does.
+auditor_required = user_passes_test(_auditor)
+
+
+@auditor_required
+def reconciliation(request):
+    form = FindingFilterForm(request.GET)
+    page = None
+    if form.is_valid():  # a bad filter shows its error and no findings, never a guess
+        findings = findings_list(viewer=request.user, **form.cleaned_data)
+        page = Paginator(findings, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [reconciliation_exports.finding_view(f) for f in page] if page else [],
+        "query": query.urlencode(),
+    }
+    return render(request, "disclosure/reconciliation.html", context)
+
+
+@auditor_required
+def reconciliation_csv(request):
+    form = FindingFilterForm(request.GET)
+    if not form.is_valid():
+        errors = "；".join(e for field in form.errors.values() for e in field)
+        return HttpResponseBadRequest(
+            f"筛选条件有误：{errors}", content_type="text/plain; charset=utf-8"
+        )
+    findings = findings_list(viewer=request.user, **form.cleaned_data).iterator(chunk_size=2000)
+    return csv_response(reconciliation_exports.csv_lines(findings), "reconciliation.csv")
