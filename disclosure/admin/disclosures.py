@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
+from disclosure.access import workflow_actions
 from disclosure.admin.scoping import AgencyScopedAdminMixin, AuditLogAdmin, ScopedHistoryAdmin
 from disclosure.core.csv import csv_response
 from disclosure.exports import rows as exports
@@ -23,7 +24,6 @@ from disclosure.models import (
 )
 from disclosure.models.states import STALE_VERSION_MESSAGE
 from disclosure.workflow import services
-from disclosure.workflow.access import workflow_actions
 
 from .forms import WanAmountForm, WanDisplay
 from .importing import FiguresImportExportMixin

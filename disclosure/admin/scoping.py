@@ -1,6 +1,6 @@
 """The admin's row-level scoping: every admin and inline of agency-owned data uses these bases.
 
-Which rows a user may see or change is decided in disclosure.workflow.access; this module only
+Which rows a user may see or change is decided in disclosure.access; this module only
 applies it to the admin's querysets, permissions, choices, filters and autocomplete.
 """
 
@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from simple_history.admin import SimpleHistoryAdmin
 
-from disclosure.models.frozen import owning_disclosure_id
-from disclosure.workflow.access import (
+from disclosure.access import (
     bound_agency_ids,
     can_edit,
     can_view,
@@ -20,6 +19,7 @@ from disclosure.workflow.access import (
     scope_lookup,
     scope_visible,
 )
+from disclosure.models.frozen import owning_disclosure_id
 from disclosure.workflow.services import disclosure_touch
 
 # --- the admin -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from bureaus.models import Agency
-from disclosure.workflow.access import bound_agency_ids
+from disclosure.access import bound_agency_ids
 
 
 def importable_agencies(user: AbstractBaseUser) -> QuerySet[Agency]:

@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from bureaus.models import Agency
+from disclosure.access import can_import_into
 from disclosure.importing.fast.bulk import immediate_checks
 from disclosure.models import Disclosure, FiscalYear
 from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
 from disclosure.reconciliation.services import disclosure_reconcile
-from disclosure.workflow.access import can_import_into
 
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label

@@ -9,6 +9,7 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from bureaus.models import Agency
+from disclosure.access import disclosures_visible_to
 from disclosure.core.money import format_wan
 from disclosure.formats import sentences as narrative
 from disclosure.formats.citations import count_values
@@ -31,7 +32,6 @@ from disclosure.models import (
 )
 from disclosure.models.states import FROZEN_STATUSES
 from disclosure.reconciliation.selectors import reconciliation_summary
-from disclosure.workflow.access import disclosures_visible_to
 
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
 

@@ -151,7 +151,7 @@ def findings_list(
 ) -> QuerySet[ReconciliationFinding]:
     """Stored findings of every disclosure the viewer may read (auditors and reviewers: all,
     drafts included; a clerk: their own agencies')."""
-    from disclosure.workflow.access import disclosures_visible_to
+    from disclosure.access import disclosures_visible_to
 
     findings = (
         ReconciliationFinding.objects.filter(

@@ -14,6 +14,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from disclosure.access import can_edit, can_import_into, require_visible
 from disclosure.models import (
     Cell,
     ConsolidatedUnit,
@@ -37,8 +38,6 @@ from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
 from disclosure.reconciliation.engine import reconcile
 from disclosure.reconciliation.selectors import load_facts
 from disclosure.reconciliation.services import disclosure_reconcile
-
-from .access import can_edit, can_import_into, require_visible
 
 # --- the reconciliation engine's plug ------------------------------------------------------------
 
