@@ -88,7 +88,8 @@ class Standard(Format):
         expressions = {}
         for name, places in self.TOTALS.items():
             cells = [place.cell() for place in places]
-            expressions[name] = cells[0] if len(cells) == 1 else Coalesce(*cells)
+            if cells:  # a table set without the total leaves it out (lists show 0)
+                expressions[name] = cells[0] if len(cells) == 1 else Coalesce(*cells)
         return expressions
 
     def page_part(self, *, disclosure, records, last_year_records, common):
