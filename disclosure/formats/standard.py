@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from disclosure.core.money import wan_text
-from disclosure.core.rows import row_label, row_place
+from disclosure.core.rows import row_key, row_label, row_place
 from disclosure.models import (
     Cell,
     ColumnSpec,
@@ -154,8 +154,7 @@ class Standard(Format):
         )
         ordered = cells.order_by("row__table__number", "row__order", "column__order")
         for pk, number, side, panel, parent, code, name, group, column, amount in ordered:
-            place = row_place(side=side, panel=panel, parent=parent or "")
-            key = "/".join(p for p in (place, name) if p)
+            key = row_key(code="", name=name, side=side, panel=panel, parent=parent or "")
             row = row_label(code=code, name=name, key=key)
             measure = "/".join(p for p in (group, column) if p)
             figure = ("cell", number, side, panel, parent, code, name, group, column)
