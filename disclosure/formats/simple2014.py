@@ -90,12 +90,8 @@ def _changes(part: SimplePage, own: list, old: list, records: list, old_amounts:
     old_names = {x.pk: x.name for x in old}
     old_by_key = {line_key(x, old_names): x.amount_yuan for x in old}
     names = {x.pk: x.name for x in own}
-    for line in own:
+    for line in own:  # "其中" lines too, matched under their parent's name
         line.change = change(line.amount_yuan, old_by_key.get(line_key(line, names)))
-    for table in part.statements:
-        for line in table.lines:
-            for child in line.child_lines:
-                child.change = change(child.amount_yuan, old_by_key.get(line_key(child, names)))
     for record in records:
         record.change = change(record.amount_yuan, old_amounts.get(record.item))
     if old_amounts:
@@ -108,9 +104,9 @@ def line_key(line, names_by_id: dict[int, str]) -> tuple:
     return line.statement, line.code or line.name, names_by_id.get(line.parent_id, "")
 
 
-def _sum_lines(**filters):
-    lines = ExpenditureLine.objects.filter(disclosure=OuterRef("pk"), **filters)
-    total = lines.values("disclosure").annotate(total=Sum("amount_yuan")).values("total")[:1]
+def _sum(rows):
+    """The sum of `amount_yuan` over one disclosure's rows, as a subquery (NULL when none)."""
+    total = rows.values("disclosure").annotate(total=Sum("amount_yuan")).values("total")[:1]
     return Subquery(total, output_field=MONEY)
 
 
@@ -135,34 +131,18 @@ class Simple2014(Format):
     template = "disclosure/_simple_2014.html"
 
     def total_expressions(self) -> dict:
-        top = {"parent__isnull": True}
+        top = ExpenditureLine.objects.filter(disclosure=OuterRef("pk"), parent__isnull=True)
+        economic = top.filter(statement=Statement.ECONOMIC)
         records = ThreePublicExpense.objects.filter(disclosure=OuterRef("pk"))
-
-        def records_sum(**filters):
-            total = (
-                records.filter(**filters)
-                .values("disclosure")
-                .annotate(total=Sum("amount_yuan"))
-                .values("total")[:1]
-            )
-            return Subquery(total, output_field=MONEY)
-
         return {
-            "income": _sum_lines(statement=Statement.INCOME, **top),
-            "expenditure": _sum_lines(statement=Statement.EXPENDITURE, **top),
-            "basic": _sum_lines(statement=Statement.ECONOMIC, name=BASIC_NAME, **top),
-            "project": Subquery(
-                ExpenditureLine.objects.filter(
-                    disclosure=OuterRef("pk"), statement=Statement.ECONOMIC, **top
-                )
-                .exclude(name=BASIC_NAME)
-                .values("disclosure")
-                .annotate(total=Sum("amount_yuan"))
-                .values("total")[:1],
-                output_field=MONEY,
-            ),
-            "three_public": records_sum(),
-            **{item.value: records_sum(item=item.value) for item in ThreePublicItem},
+            "income": _sum(top.filter(statement=Statement.INCOME)),
+            "expenditure": _sum(top.filter(statement=Statement.EXPENDITURE)),
+            # 基本支出 by name; the statement's other uncoded top lines (项目支出, 项目专项经费 …)
+            # are project expenditure (coded lines are economic classes, not the split).
+            "basic": _sum(economic.filter(name=BASIC_NAME)),
+            "project": _sum(economic.filter(code="").exclude(name=BASIC_NAME)),
+            "three_public": _sum(records),
+            **{item.value: _sum(records.filter(item=item.value)) for item in ThreePublicItem},
         }
 
     def page_part(self, *, disclosure, records, last_year_records, common) -> SimplePage:
