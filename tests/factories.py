@@ -162,7 +162,7 @@ def user_in_role(role: str, *, agencies=(), **kwargs):
 def reopened(disclosure: Disclosure) -> Disclosure:
     """A correction draft of a published disclosure (every row copied), opened by a reviewer:
     the way to change the figures of a published document in a test."""
-    from disclosure.workflow import services
+    from disclosure.workflow import corrections
 
     reviewer = user_in_role(REVIEWER)
-    return services.disclosure_open_correction(disclosure=disclosure, by=reviewer, reason="测试")
+    return corrections.disclosure_open_correction(disclosure=disclosure, by=reviewer, reason="测试")

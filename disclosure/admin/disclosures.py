@@ -10,10 +10,10 @@ from disclosure.access import workflow_actions
 from disclosure.admin.scoping import AgencyScopedAdminMixin, AuditLogAdmin, ScopedHistoryAdmin
 from disclosure.core.csv import csv_response
 from disclosure.exports import rows as exports
+from disclosure.formats.base import format_for
 from disclosure.importing.resources import ExpenditureLineResource, ThreePublicExpenseResource
 from disclosure.models import (
     Disclosure,
-    DisclosureFormat,
     Duty,
     ExpenditureLine,
     FiscalYear,
@@ -23,7 +23,7 @@ from disclosure.models import (
     WorkTaskItem,
 )
 from disclosure.models.states import STALE_VERSION_MESSAGE
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 
 from .forms import WanAmountForm, WanDisplay
 from .importing import FiguresImportExportMixin
@@ -163,7 +163,7 @@ WORKFLOW_STEPS = {
         "已发布。",
     ),
     "correct": (
-        lambda d, user, text: services.disclosure_open_correction(
+        lambda d, user, text: corrections.disclosure_open_correction(
             disclosure=d, by=user, reason=text
         ),
         "已生成更正草稿（新的修订版），请录入员修改后提交审核。",
@@ -208,7 +208,7 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
 
     def get_inlines(self, request, obj):
         # A standard-format year is entered as tables and 情况说明, not as 2014 statements.
-        if obj is not None and obj.fiscal_year.disclosure_format == DisclosureFormat.STANDARD:
+        if obj is not None and format_for(obj).has_tables:
             return [StaffingInline, DutyInline, ThreePublicInline, *STANDARD_INLINES]
         return self.inlines
 

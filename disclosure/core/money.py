@@ -2,6 +2,10 @@
 
 Never float. Conversions are exact because 1 万元 = 10,000 元 and amounts have at most two
 decimals in 元, i.e. at most six in 万元.
+
+The one place for the unit, the rounding (half up, as the documents print), percentages and
+the threshold at which a change needs an explanation: the public pages, the reconciliation
+engine, the exports and the template tags all use these, so they cannot disagree.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -9,6 +13,37 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 YUAN_PER_WAN = Decimal(10000)
 FEN = Decimal("0.01")
 WAN_PLACES = 6  # 0.000001 万元 = 0.01 元
+# A change on last year, or a gap between budget and final, of this share of its base or more
+# is "material": it needs an explanation (the engine warns, the page flags it).
+MATERIAL_CHANGE = Decimal("0.10")
+
+
+def round_half_up(value: Decimal, places: Decimal = FEN) -> Decimal:
+    """The documents' rounding: 0.005 → 0.01 (never banker's rounding)."""
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def wan_amount(yuan: Decimal) -> Decimal:
+    """元 → 万元 as printed: two decimals, rounded half up."""
+    return round_half_up(yuan / YUAN_PER_WAN)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part as a percentage of whole, two decimals rounded half up; None on a zero base."""
+    if not whole:
+        return None
+    return round_half_up(part * 100 / whole)
+
+
+def is_material(change: Decimal, base: Decimal) -> bool:
+    """A change of 10 % or more of its base; any change from nothing.
+
+    Compares the exact ratio, never a rounded percentage: 100 → 109.995 is a change of
+    9.995 %, which prints as 10.00 % but is not material.
+    """
+    if base == 0:
+        return change != 0
+    return abs(change) >= abs(base) * MATERIAL_CHANGE
 
 
 def wan_to_yuan(wan: Decimal) -> Decimal:
@@ -27,7 +62,12 @@ def format_wan(yuan: Decimal | None) -> str:
     """万元 to two decimals, rounded half up, as the documents print them ("195.82")."""
     if yuan is None:
         return ""
-    return str((yuan / YUAN_PER_WAN).quantize(FEN, rounding=ROUND_HALF_UP))
+    return str(wan_amount(yuan))
+
+
+def wan_text(yuan: Decimal) -> str:
+    """With its unit, as the sentences and the correction history print it: "195.82万元"."""
+    return f"{format_wan(yuan)}万元"
 
 
 def format_yuan(yuan: Decimal | None) -> str:

@@ -12,14 +12,13 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from disclosure.core import csv as core_csv
 from disclosure.core.csv import neutralise
 from disclosure.core.money import format_wan, format_yuan
+from disclosure.core.rows import row_place
+from disclosure.formats.base import ExportFigure, registered
 from disclosure.models import (
     COUNT_FIELDS,
-    Cell,
     ColumnSpec,
     Disclosure,
-    ExpenditureLine,
     ReportRow,
-    Statement,
     ThreePublicExpense,
     ThreePublicItem,
 )
@@ -50,11 +49,6 @@ THREE_PUBLIC_LABEL = "“三公”经费"
 FINAL = "决算数"
 CHUNK = 2000
 
-STATEMENT_RANK = Case(
-    *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
-    output_field=IntegerField(),
-)
-
 
 # Integers only: a text sort key could order differently in the database's collation and in
 # Python, and the merge below relies on both streams agreeing on the order.
@@ -62,47 +56,31 @@ def _key(disclosure) -> tuple:
     return (disclosure.fiscal_year.year, disclosure.agency_id, disclosure.pk)
 
 
-def line_row(line: ExpenditureLine) -> list[str]:
-    d = line.disclosure
+def figure_row(figure: ExportFigure) -> list[str]:
+    """A figure of a format's own statements or tables (2014 lines, standard cells)."""
+    d = figure.disclosure
     return [
         neutralise(d.agency.name),
         str(d.fiscal_year.year),
-        line.get_statement_display(),
-        line.code,
-        neutralise(line.name),
-        neutralise(line.parent.name) if line.parent_id else "",
-        FINAL,
-        format_wan(line.amount_yuan),
-        format_yuan(line.amount_yuan),
+        neutralise(figure.report),
+        figure.code,
+        neutralise(figure.name),
+        neutralise(figure.place),
+        neutralise(figure.column),
+        format_wan(figure.amount_yuan),
+        format_yuan(figure.amount_yuan),
         *[""] * len(COUNT_FIELDS),
     ]
 
 
 def row_context(row: ReportRow) -> str:
     """Where a row sits: its side, panel or "其中" parent, e.g. 收入/年初财政拨款结转和结余."""
-    parts = [row.side or row.panel, row.parent.name if row.parent_id else ""]
-    return "/".join(p for p in parts if p)
+    parent = row.parent.name if row.parent_id else ""
+    return row_place(side=row.side, panel=row.panel, parent=parent)
 
 
 def column_label(column: ColumnSpec) -> str:
     return "/".join(p for p in (column.group, column.label) if p)
-
-
-def cell_row(cell: Cell) -> list[str]:
-    row = cell.row
-    d = row.disclosure
-    return [
-        neutralise(d.agency.name),
-        str(d.fiscal_year.year),
-        f"公开{row.table.number}表 {row.table.title}",
-        row.code,
-        neutralise(row.name),
-        neutralise(row_context(row)),
-        neutralise(column_label(cell.column)),
-        format_wan(cell.amount_yuan),
-        format_yuan(cell.amount_yuan),
-        *[""] * len(COUNT_FIELDS),
-    ]
 
 
 def three_public_row(record: ThreePublicExpense) -> list[str]:
@@ -126,17 +104,13 @@ DISCLOSURE_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "d
 
 
 def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
-    """Every figure of the given disclosures: 2014 statement lines, standard-format table cells,
-    then the three public expenses (amounts where the 2014 format has them, and counts).
+    """Every figure of the given disclosures: each format's own figures (2014 statement lines,
+    standard-format table cells), then the three public expenses (amounts where the format
+    keeps them there, and counts).
 
-    Three streamed queries merged on the disclosure, so memory stays flat however many rows.
+    One streamed query per format and one for the 三公 records, merged on the disclosure, so
+    memory stays flat however many rows.
     """
-    lines = (
-        ExpenditureLine.objects.filter(disclosure__in=disclosures)
-        .select_related("disclosure__agency", "disclosure__fiscal_year", "parent")
-        .annotate(statement_rank=STATEMENT_RANK)
-        .order_by(*DISCLOSURE_ORDER, "statement_rank", "order", "pk")
-    )
     item_rank = Case(
         *[When(item=value.value, then=Value(i)) for i, value in enumerate(ThreePublicItem)],
         output_field=IntegerField(),
@@ -147,32 +121,15 @@ def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
         .annotate(item_rank=item_rank)
         .order_by(*DISCLOSURE_ORDER, "item_rank")
     )
-    cells = (
-        Cell.objects.filter(row__disclosure__in=disclosures)
-        .select_related(
-            "row__disclosure__agency",
-            "row__disclosure__fiscal_year",
-            "row__table",
-            "row__parent",
-            "column",
-        )
-        .order_by(
-            "row__disclosure__fiscal_year__year",
-            "row__disclosure__agency_id",
-            "row__disclosure_id",
-            "row__table__number",
-            "row__order",
-            "column__order",
-        )
-    )
-    tagged_lines = ((_key(x.disclosure), 0, line_row(x)) for x in lines.iterator(chunk_size=CHUNK))
-    tagged_cells = (
-        (_key(x.row.disclosure), 1, cell_row(x)) for x in cells.iterator(chunk_size=CHUNK)
-    )
+    own = [
+        ((key, 0, figure_row(figure)) for key, _section, figure in stream)
+        for fmt in registered()
+        for stream in fmt.export_streams(disclosures)
+    ]
     tagged_records = (
-        (_key(x.disclosure), 2, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
+        (_key(x.disclosure), 1, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
     )
-    merged = heapq.merge(tagged_lines, tagged_cells, tagged_records, key=lambda t: t[:2])
+    merged = heapq.merge(*own, tagged_records, key=lambda t: t[:2])
     for _disclosure_key, _section, row in merged:
         yield row
 

@@ -4,11 +4,11 @@ Figures are never typed into prose: a paragraph cites a table cell or a stored n
 and the value is printed from the data, so prose and tables cannot disagree.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from disclosure.core.money import format_wan
+from disclosure.core.money import format_wan, round_half_up
 from disclosure.models import (
     COUNT_FIELDS,
     REFERENCE,
@@ -18,15 +18,14 @@ from disclosure.models import (
     ThreePublicExpense,
 )
 
-TWO_PLACES = Decimal("0.01")
 COUNT_UNITS = {"个", "辆", "台（套）", "人次", "批次"}
 
 
 def format_figure(value: Decimal, unit: str) -> str:
     if unit in COUNT_UNITS:
-        return str(value.quantize(Decimal(1)))
+        return str(round_half_up(value, Decimal(1)))
     if unit in ("万元", "%"):
-        return str(value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP))
+        return str(round_half_up(value))
     return f"{value.normalize():f}"
 
 

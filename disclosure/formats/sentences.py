@@ -6,11 +6,7 @@ Pure functions of already-loaded objects: no queries here.
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from disclosure.core.money import format_wan
-
-
-def _wan(yuan: Decimal) -> str:
-    return f"{format_wan(yuan)}万元"
+from disclosure.core.money import wan_text as _wan
 
 
 def basic_situation(

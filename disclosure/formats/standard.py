@@ -1,218 +1,233 @@
-"""Reads for the standard-format disclosure page: every table pivoted from its cells.
+"""The standard format (财预〔2016〕143号): public tables as rows × columns → cells, 情况说明
+citing figures, 三公 records holding counts only (their amounts are cells of 公开07表).
 
-A fixed number of queries whatever the number of rows and cells.
+Which table, row and column holds each list total is declared in `TOTALS`: a regional format
+with another table set subclasses `Standard` and declares its own.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from disclosure.core.money import wan_text
+from disclosure.core.rows import row_key, row_label, row_place
 from disclosure.models import (
     Cell,
-    Disclosure,
+    ColumnSpec,
+    ExplanationParagraph,
     ExplanationSection,
-    Measure,
     NarrativeFigure,
     ReportRow,
     TableNote,
-    TableSpec,
+    ThreePublicExpense,
 )
 
-from .citations import cell_key, format_figure, render
-
-# A change on last year (or a gap between budget and final) of this share or more is
-# "material": the page flags it and shows the clerk's explanation beside it.
-MATERIAL_CHANGE = Decimal("0.10")
-BUDGET_COLUMN = "年初预算数"
+from .base import MONEY, ExportFigure, Format, register
+from .citations import count_values
+from .standard_page import previous_disclosure, standard_page
 
 
-def percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return (part * 100 / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+@dataclass(frozen=True)
+class Place:
+    """Where a figure is printed: table number, row (side, "其中" parent, name), column."""
+
+    table: str
+    name: str
+    column: str
+    side: str = ""
+    parent: str = ""
+
+    def cell(self):
+        cells = Cell.objects.filter(
+            row__disclosure=OuterRef("pk"),
+            row__table__number=self.table,
+            row__side=self.side,
+            row__name=self.name,
+            column__label=self.column,
+        )
+        if self.parent:
+            cells = cells.filter(row__parent__name=self.parent)
+        else:
+            cells = cells.filter(row__parent__isnull=True)
+        return Subquery(cells.values("amount_yuan")[:1], output_field=MONEY)
 
 
-@dataclass
-class RowView:
-    row: ReportRow
-    values: list  # Decimal | None per printed column
-    prior: Decimal | None = None  # last year's figure of the main column
-    change: Decimal | None = None
-    change_pct: Decimal | None = None
-    material: bool = False
+VEHICLE = "公务用车购置及运行维护费"
 
 
-@dataclass
-class Block:
-    """One side (收入/支出) or panel (人员经费/公用经费) of a table, or the whole table."""
+class Standard(Format):
+    key = "standard"
+    has_tables = True
+    three_public_amounts_in_tables = True
+    template = "disclosure/_standard.html"
 
-    title: str
-    columns: list
-    rows: list[RowView]
+    # Each list total: the places that print it, the first present wins (01 is the summary
+    # table; 02/03 the detailed ones, which a disclosure may publish without 01).
+    TOTALS: dict[str, tuple[Place, ...]] = {
+        "income": (
+            Place("01", "本年收入合计", "决算数", side="收入"),
+            Place("02", "合计", "本年收入合计"),
+        ),
+        "expenditure": (
+            Place("01", "本年支出合计", "决算数", side="支出"),
+            Place("03", "合计", "本年支出合计"),
+        ),
+        "basic": (Place("03", "合计", "基本支出"),),
+        "project": (Place("03", "合计", "项目支出"),),
+        "three_public": (Place("07", "合计", "决算数"),),
+        "outbound": (Place("07", "因公出国（境）费", "决算数"),),
+        "vehicle_purchase": (Place("07", "公务用车购置费", "决算数", parent=VEHICLE),),
+        "vehicle_running": (Place("07", "公务用车运行维护费", "决算数", parent=VEHICLE),),
+        "reception": (Place("07", "公务接待费", "决算数"),),
+    }
 
+    def total_expressions(self) -> dict:
+        expressions = {}
+        for name, places in self.TOTALS.items():
+            cells = [place.cell() for place in places]
+            if cells:  # a table set without the total leaves it out (lists show 0)
+                expressions[name] = cells[0] if len(cells) == 1 else Coalesce(*cells)
+        return expressions
 
-@dataclass
-class TableView:
-    spec: TableSpec
-    blocks: list[Block]
-    note: str = ""
-    empty: bool = True
-    has_prior: bool = False
+    def page_part(self, *, disclosure, records, last_year_records, common):
+        # Last year's change comes from last year's cells (07 included), not from its records.
+        part = standard_page(
+            disclosure=disclosure,
+            previous=previous_disclosure(disclosure),
+            counts=count_values(records),
+        )
+        part.units = list(disclosure.units.all())
+        part.glossary = list(disclosure.glossary.all())
+        return part
 
+    def export_streams(self, disclosures) -> list:
+        cells = (
+            Cell.objects.filter(
+                row__disclosure__in=disclosures,
+                row__disclosure__fiscal_year__disclosure_format=self.key,
+            )
+            .select_related(
+                "row__disclosure__agency",
+                "row__disclosure__fiscal_year",
+                "row__table",
+                "row__parent",
+                "column",
+            )
+            .order_by(
+                "row__disclosure__fiscal_year__year",
+                "row__disclosure__agency_id",
+                "row__disclosure_id",
+                "row__table__number",
+                "row__order",
+                "column__order",
+            )
+        )
+        # A generator: the export streams, whatever the number of cells.
+        return [((_sort_key(c.row.disclosure), 0, _export_figure(c)) for c in cells.iterator(2000))]
 
-@dataclass
-class BudgetLine:
-    row: ReportRow
-    budget: Decimal
-    final: Decimal
-    completion_pct: Decimal | None
-    material: bool
+    def copy_figures(self, *, original, draft, copy) -> None:
+        for model in (NarrativeFigure, TableNote):
+            copy.rows(list(model.objects.filter(disclosure=original)))
+        new_rows = copy.levels(list(ReportRow.objects.filter(disclosure=original)))
+        copy.remapped(Cell.objects.filter(row__disclosure=original), "row_id", new_rows)
+        sections = list(ExplanationSection.objects.filter(disclosure=original))
+        new_sections = copy.levels(sections)
+        paragraphs = ExplanationParagraph.objects.filter(section__disclosure=original)
+        copy.remapped(paragraphs, "section_id", new_sections)
 
+    def correction_figures(self, ids: list[int]) -> dict:
+        figures: dict[int, dict] = defaultdict(dict)
+        cells = Cell.objects.filter(row__disclosure__in=ids).values_list(
+            "row__disclosure_id",
+            "row__table__number",
+            "row__side",
+            "row__panel",
+            "row__parent__name",
+            "row__code",
+            "row__name",
+            "column__group",
+            "column__label",
+            "amount_yuan",
+        )
+        ordered = cells.order_by("row__table__number", "row__order", "column__order")
+        for pk, number, side, panel, parent, code, name, group, column, amount in ordered:
+            key = row_key(code="", name=name, side=side, panel=panel, parent=parent or "")
+            row = row_label(code=code, name=name, key=key)
+            measure = "/".join(p for p in (group, column) if p)
+            figure = ("cell", number, side, panel, parent, code, name, group, column)
+            figures[pk][figure] = (f"公开{number}表：{row}（{measure}）", wan_text(amount))
+        return figures
 
-@dataclass
-class StandardPage:
-    tables: list[TableView]
-    sections: list = field(default_factory=list)
-    budget_lines: list[BudgetLine] = field(default_factory=list)
-    figures: list = field(default_factory=list)
-    previous: Disclosure | None = None
-
-
-def _rows_and_cells(disclosure_ids: list[int]):
-    rows = list(
-        ReportRow.objects.filter(disclosure_id__in=disclosure_ids)
-        .select_related("parent", "table")
-        .order_by("table__number", "order")
-    )
-    cells = Cell.objects.filter(row__disclosure_id__in=disclosure_ids).values_list(
-        "row_id", "column_id", "amount_yuan"
-    )
-    by_row: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for row_id, column_id, amount in cells:
-        by_row[row_id][column_id] = amount
-    return rows, by_row
-
-
-def _main_column(columns):
-    finals = [c for c in columns if c.printed and c.measure == Measure.FINAL]
-    return finals[0] if finals else None
-
-
-def standard_page(
-    *, disclosure: Disclosure, previous: Disclosure | None, counts: dict
-) -> StandardPage:
-    specs = list(
-        TableSpec.objects.filter(report_format_id=disclosure.fiscal_year.report_format_id)
-        .prefetch_related("columns")
-        .order_by("number")
-    )
-    ids = [disclosure.pk] + ([previous.pk] if previous else [])
-    rows, values = _rows_and_cells(ids)
-    notes = dict(TableNote.objects.filter(disclosure=disclosure).values_list("table_id", "text"))
-    columns_by_id = {c.pk: c for spec in specs for c in spec.columns.all()}
-    prior = {}
-    for row in rows:
-        if row.disclosure_id != disclosure.pk:
-            for column_id, amount in values[row.pk].items():
-                column = columns_by_id.get(column_id)
-                if column:
-                    prior[cell_key(row.table.number, row.key, column.label)] = amount
-    own_rows = [r for r in rows if r.disclosure_id == disclosure.pk]
-    rows_by_table = defaultdict(list)
-    for row in own_rows:
-        rows_by_table[row.table_id].append(row)
-    tables = [
-        _table_view(spec, rows_by_table[spec.pk], values, notes.get(spec.pk, ""), prior)
-        for spec in specs
-    ]
-    page = StandardPage(tables=tables, previous=previous)
-    page.budget_lines = _budget_lines(specs, rows_by_table, values)
-    page.figures = list(
-        NarrativeFigure.objects.filter(disclosure=disclosure).order_by("order", "pk")
-    )
-    for figure in page.figures:
-        figure.printed = format_figure(figure.value, figure.unit)
-    page.sections = _sections(disclosure, own_rows, values, columns_by_id, counts, page.figures)
-    return page
-
-
-def _table_view(spec, rows, values, note, prior) -> TableView:
-    columns = list(spec.columns.all())
-    printed = [c for c in columns if c.printed]
-    main = _main_column(columns)
-    view = TableView(spec=spec, blocks=[], note=note, has_prior=bool(prior))
-    groups: dict[str, list] = defaultdict(list)
-    for row in rows:
-        groups[row.side or row.panel].append(row)
-    for title, group_rows in groups.items():
-        block_columns = [c for c in printed if not spec.two_sided or c.side == title]
-        block_main = _main_column(block_columns) or main
-        row_views = []
-        for row in group_rows:
-            cells = values.get(row.pk, {})
-            rv = RowView(row=row, values=[cells.get(c.pk) for c in block_columns])
-            if any(v is not None for v in rv.values):
-                view.empty = False
-            if block_main and prior:
-                current = cells.get(block_main.pk)
-                rv.prior = prior.get(cell_key(spec.number, row.key, block_main.label))
-                if current is not None and rv.prior is not None:
-                    rv.change = current - rv.prior
-                    rv.change_pct = percent(rv.change, rv.prior)
-                    rv.material = rv.change_pct is not None and abs(rv.change_pct) >= 10
-            row_views.append(rv)
-        view.blocks.append(Block(title=title, columns=block_columns, rows=row_views))
-    return view
-
-
-def _budget_lines(specs, rows_by_table, values) -> list[BudgetLine]:
-    lines = []
-    for spec in specs:
-        columns = {c.label: c for c in spec.columns.all()}
-        budget = columns.get(BUDGET_COLUMN)
-        final = _main_column(spec.columns.all())
-        if budget is None or final is None:
-            continue
-        for row in rows_by_table[spec.pk]:
-            cells = values.get(row.pk, {})
-            if budget.pk in cells and final.pk in cells:
-                b, f = cells[budget.pk], cells[final.pk]
-                gap = percent(f - b, b)
-                lines.append(
-                    BudgetLine(row, b, f, percent(f, b), gap is not None and abs(gap) >= 10)
+    def reconciliation_parts(self, ids: list[int], *, kinds) -> dict[int, dict]:
+        parts: dict[int, dict] = defaultdict(lambda: {"three_public": [], "tables": {}})
+        for pk, tables in _tables(ids, kinds).items():
+            parts[pk]["tables"] = tables
+        # The amounts are 07's cells; the records bring the clerk's 同比 remark and reasons.
+        for record in ThreePublicExpense.objects.filter(disclosure_id__in=ids):
+            parts[record.disclosure_id]["three_public"].append(
+                kinds.ThreePublic(
+                    record.item,
+                    None,
+                    bool(record.explanation or record.yoy_remark),
+                    record.yoy_remark,
                 )
-    return lines
+            )
+        return parts
 
 
-def _sections(disclosure, rows, values, columns_by_id, counts, figures) -> list:
-    cells = {}
-    for row in rows:
-        for column_id, amount in values.get(row.pk, {}).items():
-            column = columns_by_id.get(column_id)
-            if column:
-                cells[cell_key(row.table.number, row.key, column.label)] = amount
-    figures = {f.key: f for f in figures}
-    sections = list(
-        ExplanationSection.objects.filter(disclosure=disclosure)
-        .prefetch_related("paragraphs")
-        .order_by("order")
+def _sort_key(d) -> tuple:
+    return (d.fiscal_year.year, d.agency_id, d.pk)
+
+
+def _export_figure(cell: Cell) -> ExportFigure:
+    row = cell.row
+    return ExportFigure(
+        disclosure=row.disclosure,
+        report=f"公开{row.table.number}表 {row.table.title}",
+        code=row.code,
+        name=row.name,
+        place=row_place(
+            side=row.side, panel=row.panel, parent=row.parent.name if row.parent_id else ""
+        ),
+        column="/".join(p for p in (cell.column.group, cell.column.label) if p),
+        amount_yuan=cell.amount_yuan,
     )
-    by_parent = defaultdict(list)
-    for section in sections:
-        section.rendered = [
-            render(p.text, cells=cells, figures=figures, counts=counts)
-            for p in section.paragraphs.all()
-        ]
-        by_parent[section.parent_id].append(section)
-    for section in sections:
-        section.children = by_parent.get(section.pk, [])
-    return by_parent.get(None, [])
 
 
-def previous_disclosure(disclosure: Disclosure) -> Disclosure | None:
-    """Last year's published disclosure of the same agency, for the change on last year."""
-    return (
-        Disclosure.objects.published()
-        .filter(agency_id=disclosure.agency_id, fiscal_year__year=disclosure.fiscal_year.year - 1)
-        .first()
+def _tables(ids: list[int], kinds) -> dict[int, dict]:
+    """The tables of each disclosure as the engine reads them: three queries."""
+    rows = list(
+        ReportRow.objects.filter(disclosure_id__in=ids)
+        # The parent's parent too: a child row's key names its parent, whose key may name its own.
+        .select_related("table", "parent__parent")
+        .order_by("table__number", "order", "pk")
     )
+    cells: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row_id, label, amount in Cell.objects.filter(row__disclosure_id__in=ids).values_list(
+        "row_id", "column__label", "amount_yuan"
+    ):
+        cells[row_id][label] = amount
+    columns = defaultdict(list)
+    specs = ColumnSpec.objects.filter(table_id__in={r.table_id for r in rows}).order_by("order")
+    for c in specs:
+        columns[c.table_id].append(kinds.Column(c.label, c.side, c.group, c.measure, c.printed))
+    tables: dict[int, dict] = defaultdict(dict)
+    for r in rows:
+        spec = r.table
+        table = tables[r.disclosure_id].get(spec.number)
+        if table is None:
+            table = kinds.Table(spec.number, columns[spec.pk], [], spec.two_sided, spec.row_source)
+            tables[r.disclosure_id][spec.number] = table
+        parent = r.parent.key if r.parent_id else ""
+        table.rows.append(
+            kinds.Row(
+                r.key, r.name, r.code, r.side, r.panel, parent, r.role, r.explanation, cells[r.pk]
+            )
+        )
+    return tables
+
+
+register(Standard())

@@ -15,10 +15,10 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 
 from disclosure.core.money import FEN, YUAN_PER_WAN
 from disclosure.exports.rows import FINAL, THREE_PUBLIC_LABEL
+from disclosure.formats.base import format_for
 from disclosure.models import (
     COUNT_FIELDS,
     COUNTS_BY_ITEM,
-    DisclosureFormat,
     ExpenditureLine,
     ReportRow,
     RowSource,
@@ -111,7 +111,7 @@ class Target:
         fiscal_year = disclosure.fiscal_year
         self.agency_name = disclosure.agency.name
         self.year = fiscal_year.year
-        self.standard = fiscal_year.disclosure_format == DisclosureFormat.STANDARD
+        self.standard = format_for(fiscal_year).has_tables
         self.statements = {label_key(s.label): s.value for s in Statement}
         self.statements |= {label_key(s.value): s.value for s in Statement}
         self.items = {label_key(i.label): i.value for i in ThreePublicItem}

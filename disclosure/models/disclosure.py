@@ -22,6 +22,12 @@ class DisclosureFormat(models.TextChoices):
     STANDARD = "standard", "标准格式（公开01–09表）"
 
 
+# Declared by each disclosure format when it registers (disclosure.formats.base.register):
+# format key → whether its 三公 records carry the amounts (else the amounts are table cells and
+# the records hold counts only). Models cannot import the formats, so the formats write here.
+THREE_PUBLIC_AMOUNT_IN_RECORD: dict[str, bool] = {}
+
+
 class FiscalYear(models.Model):
     year = models.PositiveSmallIntegerField(
         "年度",
@@ -61,9 +67,6 @@ class FiscalYear(models.Model):
 
 
 class DisclosureQuerySet(GuardedQuerySet):
-    def published(self):
-        return self.filter(status=DisclosureStatus.PUBLISHED)
-
     def current(self):
         """What citizens read: per agency and year, the one published revision.
 

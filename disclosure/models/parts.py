@@ -4,7 +4,7 @@ consolidated units and the glossary."""
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .disclosure import Disclosure, DisclosureFormat
+from .disclosure import THREE_PUBLIC_AMOUNT_IN_RECORD, Disclosure
 from .fields import NON_NEGATIVE, NON_NEGATIVE_COUNT, non_negative
 from .frozen import DisclosurePart, frozen_part_trigger
 
@@ -177,14 +177,18 @@ class ThreePublicExpense(DisclosurePart):
 
     def clean(self) -> None:
         fiscal_year = self.disclosure.fiscal_year if self.disclosure_id else None
-        if fiscal_year is not None:
-            standard = fiscal_year.disclosure_format == DisclosureFormat.STANDARD
-            if standard and self.amount_yuan is not None:
-                raise ValidationError(
-                    {"amount_yuan": "标准格式的“三公”经费金额填在公开07表中，这里只填数量和说明。"}
-                )
-            if not standard and self.amount_yuan is None:
-                raise ValidationError({"amount_yuan": "请填写金额（万元）。"})
+        # Where the amount lives is the year's format's declaration (see disclosure.formats).
+        in_record = (
+            THREE_PUBLIC_AMOUNT_IN_RECORD.get(fiscal_year.disclosure_format)
+            if (fiscal_year is not None)
+            else None
+        )
+        if in_record is False and self.amount_yuan is not None:
+            raise ValidationError(
+                {"amount_yuan": "本年度格式的“三公”经费金额填在公开07表中，这里只填数量和说明。"}
+            )
+        if in_record and self.amount_yuan is None:
+            raise ValidationError({"amount_yuan": "请填写金额（万元）。"})
         allowed = COUNTS_BY_ITEM.get(self.item, ())
         errors = {
             field: f"{self._meta.get_field(field).verbose_name}不适用于{self.get_item_display()}。"

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from disclosure.core.rows import row_key
+
 from .codes import CODE_FORMAT, LEVELS, ClassificationCode, check_classification
 from .fields import NON_NEGATIVE_MESSAGE
 from .formats import ColumnSpec, RowRole, TableSpec
@@ -71,10 +73,10 @@ class ReportRow(DisclosurePart):
     @property
     def key(self) -> str:
         """How exports and [[c:…]] references name the row: code, else side/parent/name."""
-        if self.code:
-            return self.code
-        parts = [self.side or self.panel, self.parent.name if self.parent_id else "", self.name]
-        return "/".join(p for p in parts if p)
+        parent = self.parent.name if self.parent_id else ""
+        return row_key(
+            code=self.code, name=self.name, side=self.side, panel=self.panel, parent=parent
+        )
 
     def clean(self) -> None:
         check_classification(self)

@@ -1,93 +1,45 @@
 """Reads for reconciliation: the engine's snapshot, the publication hook, the pages' findings.
 
-load_facts() costs a fixed number of queries (seven) whatever the size of the disclosure.
+load_facts() costs a fixed number of queries whatever the size of the disclosure.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from disclosure.models import (
-    Cell,
-    ColumnSpec,
-    Disclosure,
-    ExpenditureLine,
-    Reconciliation,
-    ReconciliationFinding,
-    ReportRow,
-    ThreePublicExpense,
-)
+from disclosure.formats.base import format_for
+from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding
 from disclosure.models.findings import Severity
 
-from .engine import Column, Facts, Finding, Line, Row, Table, ThreePublic, reconcile
+from .engine import Facts, Finding, reconcile
+from .engine import facts as engine_facts
 
 
 def load_facts(*, disclosure: Disclosure) -> Facts:
-    """The disclosure's figures, and last year's published ones, as the engine reads them."""
+    """The disclosure's figures, and last year's published ones, as the engine reads them.
+
+    Each disclosure's format supplies its part (lines and 三公 amounts, or tables).
+    """
     d = Disclosure.objects.select_related("fiscal_year").get(pk=disclosure.pk)
     previous = (
-        Disclosure.objects.published()
+        Disclosure.objects.current()
         .filter(agency_id=d.agency_id, fiscal_year__year=d.fiscal_year.year - 1)
         .select_related("fiscal_year")
         .first()
     )
-    ids = [d.pk] + ([previous.pk] if previous else [])
-    lines = defaultdict(list)
-    for row in ExpenditureLine.objects.filter(disclosure_id__in=ids).order_by("order", "pk"):
-        lines[row.disclosure_id].append(
-            Line(row.pk, row.statement, row.name, row.amount_yuan, row.code, row.parent_id)
-        )
-    three_public = defaultdict(list)
-    for record in ThreePublicExpense.objects.filter(disclosure_id__in=ids):
-        explained = bool(record.explanation or record.yoy_remark)
-        three_public[record.disclosure_id].append(
-            ThreePublic(record.item, record.amount_yuan, explained)
-        )
-    tables = _tables(ids)
-    facts = {
-        pk: Facts(
-            year=year, lines=lines[pk], three_public=three_public[pk], tables=tables.get(pk, {})
-        )
-        for pk, year in [(d.pk, d.fiscal_year.year)]
-        + ([(previous.pk, previous.fiscal_year.year)] if previous else [])
-    }
+    both = [d, previous] if previous else [d]
+    by_format = defaultdict(list)
+    for x in both:
+        by_format[format_for(x)].append(x.pk)
+    parts: dict[int, dict] = {}
+    for fmt, ids in by_format.items():
+        parts |= fmt.reconciliation_parts(ids, kinds=engine_facts)
+    facts = {x.pk: Facts(year=x.fiscal_year.year, **parts.get(x.pk, {})) for x in both}
     if previous:
         facts[d.pk].previous = facts[previous.pk]
     return facts[d.pk]
-
-
-def _tables(ids: list[int]) -> dict[int, dict[str, Table]]:
-    """Standard-format tables of each disclosure: three queries (rows, cells, columns)."""
-    rows = list(
-        ReportRow.objects.filter(disclosure_id__in=ids)
-        # The parent's parent too: a child row's key names its parent, whose key may name its own.
-        .select_related("table", "parent__parent")
-        .order_by("table__number", "order", "pk")
-    )
-    cells: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for row_id, label, amount in Cell.objects.filter(row__disclosure_id__in=ids).values_list(
-        "row_id", "column__label", "amount_yuan"
-    ):
-        cells[row_id][label] = amount
-    columns = defaultdict(list)
-    specs = ColumnSpec.objects.filter(table_id__in={r.table_id for r in rows}).order_by("order")
-    for c in specs:
-        columns[c.table_id].append(Column(c.label, c.side, c.group, c.measure, c.printed))
-    tables: dict[int, dict[str, Table]] = defaultdict(dict)
-    for r in rows:
-        spec = r.table
-        table = tables[r.disclosure_id].get(spec.number)
-        if table is None:
-            table = Table(spec.number, columns[spec.pk], [], spec.two_sided, spec.row_source)
-            tables[r.disclosure_id][spec.number] = table
-        parent = r.parent.key if r.parent_id else ""
-        table.rows.append(
-            Row(r.key, r.name, r.code, r.side, r.panel, parent, r.role, r.explanation, cells[r.pk])
-        )
-    return tables
 
 
 def reconciliation_errors(disclosure: Disclosure) -> list[Finding]:

@@ -10,34 +10,22 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from disclosure.access import can_edit, can_import_into, require_visible
 from disclosure.models import (
     Cell,
-    ConsolidatedUnit,
     Disclosure,
     DisclosureStatus,
-    Duty,
     ExpenditureLine,
-    ExplanationParagraph,
-    ExplanationSection,
-    GlossaryTerm,
-    NarrativeFigure,
     ReportRow,
-    StaffingEntry,
-    TableNote,
-    ThreePublicExpense,
-    WorkTask,
-    WorkTaskItem,
 )
 from disclosure.models.findings import Severity
-from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
+from disclosure.models.states import EDITABLE_STATUSES
 from disclosure.reconciliation.engine import reconcile
 from disclosure.reconciliation.selectors import load_facts
-from disclosure.reconciliation.services import disclosure_reconcile
 
 # --- the reconciliation engine's plug ------------------------------------------------------------
 
@@ -166,118 +154,6 @@ def _supersede(previous: Disclosure, *, by, revision: int) -> None:
     previous.status = DisclosureStatus.SUPERSEDED
     # Before the correction is published: one published revision per agency-year, always.
     _save_step(previous, by=by, reason=f"被第{revision}版更正取代", fields=["status"])
-
-
-@transaction.atomic
-def disclosure_open_correction(
-    *, disclosure: Disclosure, by: AbstractBaseUser, reason: str
-) -> Disclosure:
-    """A new draft revision with every row of the published one, for the clerks to correct."""
-    _require_perm(by, "disclosure.correct_disclosure", "只有审核人员可以发起更正。")
-    require_visible(by, disclosure)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("请填写更正原因。")
-    original = _locked(disclosure)
-    if original.status != DisclosureStatus.PUBLISHED:
-        raise ValidationError("只能更正已发布的现行版本。")
-    same_year = Disclosure.objects.filter(
-        agency=original.agency_id, fiscal_year=original.fiscal_year_id
-    )
-    if same_year.filter(status__in=OPEN_STATUSES).exists():
-        raise ValidationError("该单位该年度已有一份正在编辑或审核中的更正，请先完成它。")
-    draft = Disclosure(
-        agency=original.agency,
-        fiscal_year=original.fiscal_year,
-        revision=same_year.aggregate(last=Max("revision"))["last"] + 1,
-        corrects=original,
-        correction_reason=reason,
-        head_name=original.head_name,
-        head_posts=original.head_posts,
-    )
-    draft._history_user = by
-    draft._change_reason = f"发起更正：{reason}"
-    draft.full_clean()
-    draft.save()
-    _copy_rows(original, draft, by=by, reason=f"发起更正：{reason}")
-    disclosure_reconcile(disclosure=draft)
-    return draft
-
-
-def _clone(row, **attnames):
-    model = type(row)
-    values = {
-        field.attname: getattr(row, field.attname)
-        for field in model._meta.concrete_fields
-        if not field.primary_key
-    }
-    return model(**(values | attnames))
-
-
-def _bulk_copy(rows: list, *, by, reason: str, **attnames) -> list:
-    if not rows:
-        return []
-    copies = [_clone(row, **attnames) for row in rows]
-    return bulk_create_with_history(
-        copies, type(rows[0]), default_user=by, default_change_reason=reason
-    )
-
-
-def _copy_rows(original: Disclosure, draft: Disclosure, *, by, reason: str) -> None:
-    """Every row of `original` into `draft`, with history; queries grow with "其中" depth only."""
-    audit = {"by": by, "reason": reason, "disclosure_id": draft.pk}
-    for model in (StaffingEntry, Duty, ThreePublicExpense):
-        _bulk_copy(list(model.objects.filter(disclosure=original)), **audit)
-    tasks = list(WorkTask.objects.filter(disclosure=original))
-    new_task_ids = {
-        old.pk: new.pk for old, new in zip(tasks, _bulk_copy(tasks, **audit), strict=True)
-    }
-    items = list(WorkTaskItem.objects.filter(task__disclosure=original))
-    if items:
-        copies = [_clone(item, task_id=new_task_ids[item.task_id]) for item in items]
-        bulk_create_with_history(
-            copies, WorkTaskItem, default_user=by, default_change_reason=reason
-        )
-    _copy_levels(list(ExpenditureLine.objects.filter(disclosure=original)), **audit)
-    for model in (ConsolidatedUnit, GlossaryTerm, NarrativeFigure, TableNote):
-        _bulk_copy(list(model.objects.filter(disclosure=original)), **audit)
-    new_rows = _copy_levels(list(ReportRow.objects.filter(disclosure=original)), **audit)
-    cells = Cell.objects.filter(row__disclosure=original)
-    _bulk_copy_remapped(cells, "row_id", new_rows, by=by, reason=reason)
-    new_sections = _copy_levels(
-        list(ExplanationSection.objects.filter(disclosure=original)), **audit
-    )
-    paragraphs = ExplanationParagraph.objects.filter(section__disclosure=original)
-    _bulk_copy_remapped(paragraphs, "section_id", new_sections, by=by, reason=reason)
-
-
-def _copy_levels(rows: list, *, by, reason: str, disclosure_id: int) -> dict[int, int]:
-    """Copy rows that point at a `parent` among themselves ("其中" lines, sub-rows, sub-sections):
-    parents first, level by level. Returns old id → new id."""
-    remaining = sorted(rows, key=lambda x: x.pk)
-    new_ids: dict[int, int] = {}
-    while remaining:
-        level = [x for x in remaining if x.parent_id is None or x.parent_id in new_ids]
-        copies = [
-            _clone(x, disclosure_id=disclosure_id, parent_id=new_ids.get(x.parent_id))
-            for x in level
-        ]
-        created = bulk_create_with_history(
-            copies, type(level[0]), default_user=by, default_change_reason=reason
-        )
-        new_ids |= {old.pk: new.pk for old, new in zip(level, created, strict=True)}
-        remaining = [x for x in remaining if x.pk not in new_ids]
-    return new_ids
-
-
-def _bulk_copy_remapped(rows, attname: str, new_ids: dict[int, int], *, by, reason: str) -> None:
-    """Copy rows that belong to copied rows (cells of a row, paragraphs of a section)."""
-    rows = list(rows)
-    if rows:
-        copies = [_clone(x, **{attname: new_ids[getattr(x, attname)]}) for x in rows]
-        bulk_create_with_history(
-            copies, type(rows[0]), default_user=by, default_change_reason=reason
-        )
 
 
 # --- bulk writes (the import path) ---------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from disclosure.models import ExpenditureLine
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 from tests.factories import CLERK, REVIEWER, user_in_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,7 @@ def test_clerk_corrects_a_line_and_a_negative_amount_is_refused(
 ):
     reviewer = user_in_role(REVIEWER, username="reviewer")
     clerk = user_in_role(CLERK, agencies=[seed.agency], username="clerk")
-    draft = services.disclosure_open_correction(
+    draft = corrections.disclosure_open_correction(
         disclosure=seed, by=reviewer, reason="住房保障支出填报有误"
     )
     change_url = f"{live_server.url}/admin/disclosure/disclosure/{draft.pk}/change/"

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from disclosure.reconciliation.services import disclosure_reconcile
-from disclosure.workflow import services
+from disclosure.workflow import corrections
 from tests.browser.test_clerk import housing_amount, log_in
 from tests.factories import AUDITOR, CLERK, REVIEWER, user_in_role
 
@@ -17,7 +17,7 @@ REMAINDER = "基本支出 140.82 万元，其中列明 111.14 万元，未列明
 def test_clerk_saves_a_figure_that_breaks_a_total_and_sees_the_error(page, live_server, seed):
     reviewer = user_in_role(REVIEWER, username="reviewer")
     user_in_role(CLERK, agencies=[seed.agency], username="clerk")
-    draft = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="复核")
+    draft = corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="复核")
     log_in(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/admin/disclosure/disclosure/{draft.pk}/change/")
     housing_amount(page).fill("12.00")

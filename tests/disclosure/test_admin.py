@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from disclosure.models import Disclosure, ExpenditureLine, ThreePublicExpense
-from disclosure.workflow import services
+from disclosure.workflow import corrections
 from tests.factories import (
     CLERK,
     REVIEWER,
@@ -203,7 +203,7 @@ def test_published_seed_is_shown_read_only_in_wan(client, clerk, seed):
 
 def test_correction_draft_of_the_seed_is_edited_in_wan(client, clerk, seed):
     reviewer = user_in_role(REVIEWER)
-    draft = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
+    draft = corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
     body = client.get(f"/admin/disclosure/disclosure/{draft.pk}/change/").content.decode()
     for value in SEED_FIGURES:
         assert f'value="{value}"' in body, value

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from disclosure.models import Disclosure, ExpenditureLine
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 from tests.factories import (
     AUDITOR,
     CLERK,
@@ -98,7 +98,7 @@ def test_workflow_steps_record_who_and_why(seed, draft, clerk):
         ("submitted", clerk, "提交审核"),
         ("returned", reviewer, "退回：缺少职能"),
     ]
-    correction = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="笔误")
+    correction = corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="笔误")
     copied = ExpenditureLine.history.filter(disclosure=correction)
     assert copied.count() == 8
     assert set(copied.values_list("history_user", "history_change_reason")) == {

@@ -6,7 +6,7 @@ import pytest
 
 from disclosure.models import Disclosure, ExpenditureLine, StaffingEntry, ThreePublicExpense
 from disclosure.public import selectors
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 from tests.factories import REVIEWER, user_in_role
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def correct(disclosure: Disclosure, reviewer, reason: str, edit) -> Disclosure:
     """Open a correction, apply `edit(draft)`, then submit and publish it."""
-    draft = services.disclosure_open_correction(disclosure=disclosure, by=reviewer, reason=reason)
+    draft = corrections.disclosure_open_correction(
+        disclosure=disclosure, by=reviewer, reason=reason
+    )
     edit(draft)
     Disclosure.objects.filter(pk=draft.pk).update(status="submitted")
     return services.disclosure_publish(disclosure=draft, by=reviewer)

@@ -18,7 +18,7 @@ from disclosure.models import (
     WorkTaskItem,
 )
 from disclosure.models.frozen import PublishedDisclosureError
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 from tests.factories import (
     REVIEWER,
     DisclosureFactory,
@@ -134,7 +134,7 @@ def test_an_import_into_a_published_disclosure_is_refused(seed):
 
 def test_superseding_changes_only_the_status(seed):
     reviewer = user_in_role(REVIEWER)
-    draft = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
+    draft = corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
     Disclosure.objects.filter(pk=draft.pk).update(status="submitted")
     services.disclosure_publish(disclosure=draft, by=reviewer)
     seed.refresh_from_db()

@@ -22,7 +22,7 @@ from disclosure.models import (
     ThreePublicExpense,
 )
 from disclosure.public import selectors
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 from tests.factories import CLERK, REVIEWER, publish, user_in_role
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ URL = "/agencies/putuo-ghzy/2024/"
 def correction_of(putuo) -> Disclosure:
     """A draft revision of the published Putuo disclosure, copied row by row, to edit."""
     reviewer = user_in_role(REVIEWER)
-    return services.disclosure_open_correction(disclosure=putuo, by=reviewer, reason="测试更正")
+    return corrections.disclosure_open_correction(disclosure=putuo, by=reviewer, reason="测试更正")
 
 
 def table_section(html: str, number: str) -> str:
@@ -72,7 +72,7 @@ def test_every_table_shows_the_documents_figures_in_place(client, putuo, putuo_s
 def test_the_explanations_read_as_the_document(putuo, putuo_source):
     page = selectors.disclosure_page(slug="putuo-ghzy", year=2024)
     rendered = []
-    for section in page.standard.sections:
+    for section in page.part.sections:
         rendered += section.rendered
         for sub in section.children:
             rendered += sub.rendered
@@ -176,7 +176,7 @@ def test_a_correction_copies_every_table_cell_and_paragraph(putuo):
         slug="putuo-ghzy", year=2024, viewer=user_in_role(CLERK, agencies=[putuo.agency])
     )
     assert page.disclosure == draft
-    assert all("引用无效" not in t for s in page.standard.sections for t in s.rendered)
+    assert all("引用无效" not in t for s in page.part.sections for t in s.rendered)
 
 
 def test_csv_carries_every_cell_and_reads_back_to_the_same_figures(client, putuo, putuo_source):

@@ -15,7 +15,7 @@ from disclosure.models import (
     WorkTask,
     WorkTaskItem,
 )
-from disclosure.workflow import services
+from disclosure.workflow import corrections, services
 from tests.factories import (
     CLERK,
     REVIEWER,
@@ -89,9 +89,9 @@ def test_each_step_checks_role_state_and_input(draft, clerk, reviewer, seed):
     with pytest.raises(ValidationError, match="退回时请填写退回意见"):
         services.disclosure_return(disclosure=draft, by=reviewer, comment="  ")
     with pytest.raises(ValidationError, match="只能更正已发布的现行版本"):
-        services.disclosure_open_correction(disclosure=draft, by=reviewer, reason="x")
+        corrections.disclosure_open_correction(disclosure=draft, by=reviewer, reason="x")
     with pytest.raises(ValidationError, match="请填写更正原因"):
-        services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="")
+        corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="")
     assert Disclosure.objects.get(pk=draft.pk).status == "submitted"
 
 
@@ -112,7 +112,9 @@ def test_reconciliation_errors_block_and_warnings_need_an_explanation(
 
 
 def test_a_correction_copies_every_row_into_a_new_draft_revision(seed, reviewer):
-    draft = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="更正接待费")
+    draft = corrections.disclosure_open_correction(
+        disclosure=seed, by=reviewer, reason="更正接待费"
+    )
     assert (draft.status, draft.revision, draft.corrects_id) == ("draft", 2, seed.pk)
     assert draft.correction_reason == "更正接待费"
     for model in [StaffingEntry, Duty, WorkTask, ExpenditureLine, ThreePublicExpense]:
@@ -126,7 +128,7 @@ def test_a_correction_copies_every_row_into_a_new_draft_revision(seed, reviewer)
     seed.refresh_from_db()
     assert seed.status == "published"
     with pytest.raises(ValidationError, match="已有一份正在编辑或审核中的更正"):
-        services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="又一次")
+        corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="又一次")
 
 
 def test_correction_flow_over_http_ends_on_the_public_page(client, seed, clerk, reviewer):
@@ -175,7 +177,7 @@ def test_correction_flow_over_http_ends_on_the_public_page(client, seed, clerk, 
 
 
 def test_a_correction_in_progress_is_invisible_to_citizens(client, seed, reviewer):
-    draft = services.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
+    draft = corrections.disclosure_open_correction(disclosure=seed, by=reviewer, reason="核对")
     ExpenditureLine.objects.filter(disclosure=draft, name="一般公共服务支出").update(
         amount_yuan=Decimal("1.00")
     )

@@ -8,8 +8,9 @@ Pure: no queries and no models here. reconciliation_selectors.load_facts() loads
 in a fixed number of queries; tests build Facts by hand. Amounts are exact Decimal 元.
 
 facts.py is the snapshot; findings.py the shared arithmetic (sums, tolerance, sentences);
-within.py the rules inside one table or statement, across.py those across tables and years;
-rules.py registers every rule in one list.
+within.py the rules inside one table or statement, across.py those across tables and years,
+remarks.py the clerk's 同比 text against the figures; rules.py registers every rule in one list.
+The threshold (10 %) and the rounding are core.money's, the page's too.
 
 Severity: `error` when figures contradict each other, `warning` when a figure needs an
 explanation (a large gap between budget and final, or a large change on last year), `notice`

@@ -3,6 +3,7 @@ against final, last year's published figures."""
 
 from collections.abc import Iterator
 
+from disclosure.core.money import is_material, percent
 from disclosure.models.findings import Severity
 
 from .facts import (
@@ -28,9 +29,7 @@ from .findings import (
     cell,
     check_equal_sums,
     check_same_figure,
-    is_material,
     line_fig,
-    percent,
     row_text,
     wan,
 )

@@ -76,11 +76,13 @@ class Line:
 
 @dataclass
 class ThreePublic:
-    """A 2014-format three-public amount (the standard format keeps them in table 07)."""
+    """A three-public record: its amount where the format keeps it there (2014; the standard
+    format keeps it in table 07, amount None) and the clerk's 同比 remark."""
 
     item: str  # outbound, vehicle_purchase, vehicle_running, reception
     amount: Decimal | None
     explained: bool = False
+    remark: str = ""  # 同比 text as published, e.g. 同比下降9.6%
 
 
 @dataclass

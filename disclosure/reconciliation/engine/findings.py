@@ -1,19 +1,20 @@
 """What the engine returns, and the arithmetic every rule shares: sums, tolerance, sentences."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from disclosure.core.money import MATERIAL_CHANGE, YUAN_PER_WAN, round_half_up
+from disclosure.core.rows import row_label
 from disclosure.models.findings import Severity
 
 from .facts import Line, Row, Table
 
 ZERO = Decimal(0)
-YUAN_PER_WAN = Decimal(10000)
 PRINTED_PRECISION = Decimal(100)  # 0.01 万元 in 元: what a figure entered in 万元 is a multiple of
 HALF_PRECISION = Decimal(50)  # the largest rounding error of such a figure
 # A gap of this share between budget and final, or between two years, needs an explanation;
-# the public page flags the same share (standard_selectors.MATERIAL_CHANGE).
-MATERIAL = Decimal("0.10")
+# the public page flags the same share: both read it, and is_material(), from core.money.
+MATERIAL = MATERIAL_CHANGE
 
 
 SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
@@ -42,17 +43,13 @@ def wan_number(yuan: Decimal) -> str:
     """Two decimals as printed (140.82); every decimal of a figure entered to the fen."""
     value = yuan / YUAN_PER_WAN
     if yuan % PRINTED_PRECISION == 0:
-        return f"{value.quantize(Decimal('0.01')):f}"
+        return f"{round_half_up(value):f}"
     return f"{value.normalize():f}"
 
 
 def wan(yuan: Decimal | None) -> str:
     """With its unit (140.82 万元), or 空白 for a cell the table leaves blank."""
     return "空白" if yuan is None else f"{wan_number(yuan)} 万元"
-
-
-def percent(part: Decimal, whole: Decimal) -> Decimal:
-    return (part * 100 / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def rounding_tolerance(values: list[Decimal]) -> Decimal:
@@ -157,7 +154,7 @@ def check_same_figure(rule: str, a: Fig, b: Fig, *, what: str) -> Finding | None
 
 
 def row_text(row: Row) -> str:
-    return f"{row.code} {row.name}" if row.code else row.key
+    return row_label(code=row.code, name=row.name, key=row.key)
 
 
 def cell(table: Table, row: Row, label: str, name: str | None = None) -> Fig:
@@ -168,13 +165,6 @@ def cell(table: Table, row: Row, label: str, name: str | None = None) -> Fig:
         name=name or heading,
         value=row.cells.get(label),
     )
-
-
-def is_material(change: Decimal, base: Decimal) -> bool:
-    """A change of 10% or more of its base; any change from nothing."""
-    if base == 0:
-        return change != 0
-    return abs(change) >= abs(base) * MATERIAL
 
 
 STATEMENT_NAMES = {

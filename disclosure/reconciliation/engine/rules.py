@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from disclosure.models.findings import Severity
-from disclosure.reconciliation.engine import across, within
+from disclosure.reconciliation.engine import across, remarks, within
 
 from .facts import Facts
 from .findings import SEVERITY_RANK, Finding
@@ -47,6 +47,7 @@ RULES = [
     Rule("prior_year", "上年数 = 上年已公开的决算数", E, across.prior_year),
     Rule("budget_final", "预算数与决算数差异达 10% 需说明", W, across.budget_final),
     Rule("change_on_last_year", "较上年变动达 10% 需说明", W, across.change_on_last_year),
+    Rule("yoy_remark", "“三公”经费同比说明与数字相符", W, remarks.yoy_remark),
 ]
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 RULE_ORDER = {rule.code: i for i, rule in enumerate(RULES)}

@@ -3,13 +3,13 @@
 
 import pytest
 
-from disclosure.workflow import services
+from disclosure.workflow import corrections
 from tests.factories import CLERK, REVIEWER, user_in_role
 
 
 def reopened(disclosure):
     reviewer = user_in_role(REVIEWER)
-    return services.disclosure_open_correction(
+    return corrections.disclosure_open_correction(
         disclosure=disclosure, by=reviewer, reason="导入测试"
     )
 

@@ -1,0 +1,180 @@
+"""One interface for a disclosure format, and the registry that finds a year's format.
+
+Everything that differs between formats answers here, so no code outside formats/ asks "which
+format is this": the pages, the lists' totals, the exports, corrections and reconciliation call
+the format of the disclosure (`format_for(disclosure)`), keyed by `FiscalYear.disclosure_format`.
+
+A new regional format is a new module with a subclass of `Format` registered with
+`register()`, plus the data of its table set (a ReportFormat with its tables): nothing else.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, Protocol
+
+from django.db.models import Case, DecimalField, Expression, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from disclosure.models import Disclosure, DisclosureStatus, FiscalYear, ThreePublicItem
+from disclosure.models.disclosure import THREE_PUBLIC_AMOUNT_IN_RECORD
+
+MONEY = DecimalField(max_digits=17, decimal_places=2)
+ZERO = Value(Decimal(0), output_field=MONEY)
+
+# The totals every list shows or may show, each annotated as `<name>_yuan` (exact 元).
+TOTALS = ("income", "expenditure", "basic", "project", "three_public") + tuple(
+    item.value for item in ThreePublicItem
+)
+
+
+@dataclass(frozen=True)
+class ExportFigure:
+    """One figure of a format's own statements or tables, as the CSV export prints it."""
+
+    disclosure: Disclosure
+    report: str  # 收入决算 / 公开03表 支出决算表
+    code: str
+    name: str
+    place: str  # the "其中" parent or the row's side, panel and parent
+    column: str  # 决算数, 本年支出合计 …
+    amount_yuan: Decimal
+
+
+# A stream of (disclosure sort key, section, figure): the exports merge the streams of every
+# format on the key, so each stream must be ordered by it.
+ExportStream = Iterator[tuple[tuple, int, ExportFigure]]
+
+
+@dataclass
+class Change:
+    """A figure against last year's published one, computed for the page (templates display)."""
+
+    prior: Decimal | None = None
+    change: Decimal | None = None
+    change_pct: Decimal | None = None
+    material: bool = False
+
+
+class Copier(Protocol):
+    """How a correction copies rows into its new revision, with their audit history
+    (workflow.corrections provides it: the formats say what to copy, not how)."""
+
+    def rows(self, rows: list) -> list: ...
+
+    def levels(self, rows: list) -> dict[int, int]: ...
+
+    def remapped(self, rows: Iterable, attname: str, new_ids: dict[int, int]) -> None: ...
+
+
+class Format(ABC):
+    key: ClassVar[str]
+    # True: the figures are entered as public tables and 情况说明 (the admin's inlines, the
+    # import's table sheets); False: as statements of lines.
+    has_tables: ClassVar[bool] = False
+    # True: the 三公 records hold counts only; their amounts are table cells (公开07表).
+    three_public_amounts_in_tables: ClassVar[bool] = False
+    template: ClassVar[str]  # the page's include under templates/disclosure/
+
+    # --- lists -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def total_expressions(self) -> dict[str, Expression]:
+        """name (from TOTALS) → an SQL expression of one disclosure's total in 元, over
+        OuterRef("pk") of a Disclosure query. Totals the format lacks are left out (0)."""
+
+    # --- the page --------------------------------------------------------------------------
+
+    @abstractmethod
+    def page_part(
+        self, *, disclosure: Disclosure, records: list, last_year_records: list, common: Any
+    ) -> Any:
+        """The format's part of the disclosure page (what `template` displays). `records` are
+        the 三公 records in item order, `last_year_records` those of last year's published
+        disclosure; `common` the page's parts every format has (staffing …)."""
+
+    # --- exports ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def export_streams(self, disclosures: QuerySet) -> list[ExportStream]:
+        """The format's own figures of these disclosures, streamed in disclosure order."""
+
+    # --- corrections -----------------------------------------------------------------------
+
+    @abstractmethod
+    def copy_figures(self, *, original: Disclosure, draft: Disclosure, copy: Copier) -> None:
+        """Copy the format's own rows of `original` into the new revision `draft`."""
+
+    @abstractmethod
+    def correction_figures(self, ids: list[int]) -> dict[int, dict[tuple, tuple[str, str]]]:
+        """Per revision: figure key → (label, printed value), for the correction history."""
+
+    # --- reconciliation --------------------------------------------------------------------
+
+    @abstractmethod
+    def reconciliation_parts(self, ids: list[int], *, kinds: Any) -> dict[int, dict]:
+        """Per disclosure: the engine's Facts fields this format fills (lines, three_public,
+        tables), built with the engine's types passed in `kinds` (formats sit below the
+        reconciliation layer and cannot import it)."""
+
+
+def last_year(disclosure: Disclosure, path: str = "disclosure") -> Q:
+    """Rows of last year's published disclosure of the same agency (the base of "change on
+    last year"), as a filter on a part's `path` to its disclosure: one query brings this
+    year's rows and last year's together."""
+    return Q(
+        **{
+            f"{path}__agency_id": disclosure.agency_id,
+            f"{path}__fiscal_year__year": disclosure.fiscal_year.year - 1,
+            f"{path}__status": DisclosureStatus.PUBLISHED,
+        }
+    )
+
+
+_REGISTRY: dict[str, "Format"] = {}
+
+
+def register(fmt: "Format") -> "Format":
+    _REGISTRY[fmt.key] = fmt
+    # The model layer enforces where a 三公 amount lives; it reads the format's declaration.
+    THREE_PUBLIC_AMOUNT_IN_RECORD[fmt.key] = not fmt.three_public_amounts_in_tables
+    return fmt
+
+
+def unregister(key: str) -> None:
+    _REGISTRY.pop(key, None)
+    THREE_PUBLIC_AMOUNT_IN_RECORD.pop(key, None)
+
+
+def registered() -> list["Format"]:
+    return list(_REGISTRY.values())
+
+
+def format_for(fiscal_year_or_disclosure: FiscalYear | Disclosure) -> "Format":
+    fiscal_year = getattr(fiscal_year_or_disclosure, "fiscal_year", fiscal_year_or_disclosure)
+    try:
+        return _REGISTRY[fiscal_year.disclosure_format]
+    except KeyError:
+        raise LookupError(f"未知的公开格式：{fiscal_year.disclosure_format}") from None
+
+
+def with_totals(disclosures: QuerySet) -> QuerySet:
+    """Annotate `<total>_yuan` for every name in TOTALS, each from its disclosure's format.
+
+    One query whatever the number of disclosures and however the formats mix: every format's
+    expression sits in a CASE on the year's format.
+    """
+    annotations = {}
+    formats = registered()
+    expressions = {fmt.key: fmt.total_expressions() for fmt in formats}
+    for name in TOTALS:
+        whens = [
+            When(fiscal_year__disclosure_format=key, then=Coalesce(exprs[name], ZERO))
+            for key, exprs in expressions.items()
+            if name in exprs
+        ]
+        annotations[f"{name}_yuan"] = (
+            Case(*whens, default=ZERO, output_field=MONEY) if whens else ZERO
+        )
+    return disclosures.annotate(**annotations)

@@ -1,0 +1,233 @@
+"""The 2014 format: statements of lines with "其中" parents, 三公 records carrying the amounts.
+
+The change on last year is computed here from the previous year's published disclosure of the
+same agency, line by line and item by item, for the page (templates only display it).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+
+from disclosure.core.money import is_material, percent, wan_text
+from disclosure.models import (
+    ExpenditureLine,
+    Statement,
+    ThreePublicExpense,
+    ThreePublicItem,
+)
+
+from . import sentences as narrative
+from .base import MONEY, Change, ExportFigure, Format, last_year, register
+
+BASIC_NAME = "基本支出"  # the economic statement's basic line; its other top lines are projects
+FINAL = "决算数"
+
+STATEMENT_RANK = Case(
+    *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
+    output_field=IntegerField(),
+)
+
+
+@dataclass
+class StatementTable:
+    key: str
+    label: str
+    lines: list  # top-level lines, each with .child_lines and .change
+    total_yuan: Decimal
+
+
+@dataclass
+class SimplePage:
+    statements: list[StatementTable]
+    three_public_total_yuan: Decimal
+    basic_sentence: str = ""
+    accounts_sentences: list[str] = field(default_factory=list)
+    three_public_sentences: list[str] = field(default_factory=list)
+    previous_year: int | None = None  # set when last year's published disclosure was found
+    three_public_total_change: Change = field(default_factory=Change)
+
+
+def statement_tables(lines) -> list[StatementTable]:
+    """Group lines by statement, in document order, with "其中" children under their parent."""
+    by_statement: dict[str, list] = defaultdict(list)
+    children: dict[int, list] = defaultdict(list)
+    for line in lines:
+        if line.parent_id is None:
+            by_statement[line.statement].append(line)
+        else:
+            children[line.parent_id].append(line)
+    tables = []
+    for statement in Statement:
+        top = by_statement.get(statement.value, [])
+        for line in top:
+            line.child_lines = children.get(line.pk, [])
+        if top:
+            total = sum((x.amount_yuan for x in top), Decimal(0))
+            tables.append(StatementTable(statement.value, statement.label, top, total))
+    return tables
+
+
+def change(now: Decimal | None, then: Decimal | None) -> Change:
+    """As the engine's change_on_last_year rule reads it: no rate on a zero base."""
+    if now is None or then is None:
+        return Change(prior=then)
+    diff = now - then
+    return Change(then, diff, percent(diff, then), bool(then) and is_material(diff, then))
+
+
+def _changes(part: SimplePage, own: list, old: list, records: list, old_amounts: dict) -> None:
+    old_names = {x.pk: x.name for x in old}
+    old_by_key = {line_key(x, old_names): x.amount_yuan for x in old}
+    names = {x.pk: x.name for x in own}
+    for line in own:  # "其中" lines too, matched under their parent's name
+        line.change = change(line.amount_yuan, old_by_key.get(line_key(line, names)))
+    for record in records:
+        record.change = change(record.amount_yuan, old_amounts.get(record.item))
+    if old_amounts:
+        then = sum((v for v in old_amounts.values() if v is not None), Decimal(0))
+        part.three_public_total_change = change(part.three_public_total_yuan, then)
+
+
+def line_key(line, names_by_id: dict[int, str]) -> tuple:
+    """A line across years: its statement, code (else name) and its "其中" parent's name."""
+    return line.statement, line.code or line.name, names_by_id.get(line.parent_id, "")
+
+
+def _sum(rows):
+    """The sum of `amount_yuan` over one disclosure's rows, as a subquery (NULL when none)."""
+    total = rows.values("disclosure").annotate(total=Sum("amount_yuan")).values("total")[:1]
+    return Subquery(total, output_field=MONEY)
+
+
+def _sort_key(d) -> tuple:
+    return (d.fiscal_year.year, d.agency_id, d.pk)
+
+
+def _export_figure(x: ExpenditureLine) -> ExportFigure:
+    return ExportFigure(
+        disclosure=x.disclosure,
+        report=x.get_statement_display(),
+        code=x.code,
+        name=x.name,
+        place=x.parent.name if x.parent_id else "",
+        column=FINAL,
+        amount_yuan=x.amount_yuan,
+    )
+
+
+class Simple2014(Format):
+    key = "2014"
+    template = "disclosure/_simple_2014.html"
+
+    def total_expressions(self) -> dict:
+        top = ExpenditureLine.objects.filter(disclosure=OuterRef("pk"), parent__isnull=True)
+        economic = top.filter(statement=Statement.ECONOMIC)
+        records = ThreePublicExpense.objects.filter(disclosure=OuterRef("pk"))
+        return {
+            "income": _sum(top.filter(statement=Statement.INCOME)),
+            "expenditure": _sum(top.filter(statement=Statement.EXPENDITURE)),
+            # 基本支出 by name; the statement's other uncoded top lines (项目支出, 项目专项经费 …)
+            # are project expenditure (coded lines are economic classes, not the split).
+            "basic": _sum(economic.filter(name=BASIC_NAME)),
+            "project": _sum(economic.filter(code="").exclude(name=BASIC_NAME)),
+            "three_public": _sum(records),
+            **{item.value: _sum(records.filter(item=item.value)) for item in ThreePublicItem},
+        }
+
+    def page_part(self, *, disclosure, records, last_year_records, common) -> SimplePage:
+        # Last year's published lines come with this year's: no query more for the change.
+        lines = list(
+            ExpenditureLine.objects.filter(
+                Q(disclosure=disclosure) | last_year(disclosure)
+            ).order_by("order", "pk")
+        )
+        own = [x for x in lines if x.disclosure_id == disclosure.pk]
+        old = [x for x in lines if x.disclosure_id != disclosure.pk]
+        tables = statement_tables(own)
+        total = sum((r.amount_yuan for r in records if r.amount_yuan is not None), Decimal(0))
+        part = SimplePage(statements=tables, three_public_total_yuan=total)
+        if old or last_year_records:
+            part.previous_year = disclosure.fiscal_year.year - 1
+        _changes(part, own, old, records, {r.item: r.amount_yuan for r in last_year_records})
+        part.basic_sentence = narrative.basic_situation(
+            agency=disclosure.agency,
+            quota=common.quota,
+            actual=common.actual,
+            head_name=disclosure.head_name,
+            head_posts=disclosure.head_posts,
+        )
+        by_key = {t.key: t.lines for t in tables}
+        part.accounts_sentences = narrative.accounts(
+            income=by_key.get(Statement.INCOME, []),
+            expenditure=by_key.get(Statement.EXPENDITURE, []),
+            economic=by_key.get(Statement.ECONOMIC, []),
+            functional=by_key.get(Statement.FUNCTIONAL, []),
+        )
+        part.three_public_sentences = narrative.three_public(records=records, total_yuan=total)
+        return part
+
+    def export_streams(self, disclosures) -> list:
+        lines = (
+            ExpenditureLine.objects.filter(
+                disclosure__in=disclosures, disclosure__fiscal_year__disclosure_format=self.key
+            )
+            .select_related("disclosure__agency", "disclosure__fiscal_year", "parent")
+            .annotate(statement_rank=STATEMENT_RANK)
+            .order_by(
+                "disclosure__fiscal_year__year",
+                "disclosure__agency_id",
+                "disclosure_id",
+                "statement_rank",
+                "order",
+                "pk",
+            )
+        )
+        # A generator: the export streams, whatever the number of lines.
+        return [((_sort_key(x.disclosure), 0, _export_figure(x)) for x in lines.iterator(2000))]
+
+    def copy_figures(self, *, original, draft, copy) -> None:
+        copy.levels(list(ExpenditureLine.objects.filter(disclosure=original)))
+
+    def correction_figures(self, ids: list[int]) -> dict:
+        figures: dict[int, dict] = defaultdict(dict)
+        lines = ExpenditureLine.objects.filter(disclosure__in=ids).values_list(
+            "disclosure_id", "statement", "code", "name", "amount_yuan"
+        )
+        for disclosure_id, statement, code, name, amount in lines.order_by(
+            "statement", "order", "pk"
+        ):
+            label = f"{Statement(statement).label}：{f'{code} ' if code else ''}{name}"
+            figures[disclosure_id][("line", statement, code, name)] = (label, wan_text(amount))
+        return figures
+
+    def reconciliation_parts(self, ids: list[int], *, kinds) -> dict[int, dict]:
+        parts: dict[int, dict] = defaultdict(lambda: {"lines": [], "three_public": []})
+        for row in ExpenditureLine.objects.filter(disclosure_id__in=ids).order_by("order", "pk"):
+            line = kinds.Line(
+                row.pk, row.statement, row.name, row.amount_yuan, row.code, row.parent_id
+            )
+            parts[row.disclosure_id]["lines"].append(line)
+        for record in ThreePublicExpense.objects.filter(disclosure_id__in=ids):
+            parts[record.disclosure_id]["three_public"].append(
+                kinds.ThreePublic(
+                    record.item,
+                    record.amount_yuan,
+                    bool(record.explanation or record.yoy_remark),
+                    record.yoy_remark,
+                )
+            )
+        return parts
+
+
+register(Simple2014())
