@@ -38,7 +38,12 @@ class WanAmountForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and self.instance.amount_yuan is not None:
-            self.initial.setdefault("amount_wan", wan_for_input(self.instance.amount_yuan))
+            # A Decimal, not the text: Field.has_changed compares the posted Decimal with the
+            # initial as is, and "195.82" != Decimal("195.82") made every untouched amount a
+            # change, so each save of the disclosure page re-saved (and audited) every line.
+            # Decimal("195.82") keeps its exponent, so it renders exactly as wan_for_input.
+            wan = Decimal(wan_for_input(self.instance.amount_yuan))
+            self.initial.setdefault("amount_wan", wan)
 
     def clean(self):
         cleaned = super().clean()
