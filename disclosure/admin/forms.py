@@ -24,6 +24,17 @@ def wan_for_input(yuan: Decimal) -> str:
     return f"{two:f}" if two == wan else f"{wan.normalize():f}"
 
 
+class TextareaField(forms.CharField):
+    """Browsers post a textarea's line ends as CRLF; the stored text (imports, fixtures) has LF.
+
+    Without this, a multi-line text nobody touched differs from its initial value, so every save
+    of the disclosure page re-saved and audited the row."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class WanAmountForm(forms.ModelForm):
     amount_wan = forms.DecimalField(
         label="金额（万元）",
