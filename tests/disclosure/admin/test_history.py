@@ -18,7 +18,6 @@ from tests.disclosure.admin.browser_form import posted_form
 from tests.factories import (
     AUDITOR,
     CLERK,
-    AgencyFactory,
     DisclosureFactory,
     ExpenditureLineFactory,
     FiscalYearFactory,
