@@ -38,6 +38,20 @@ class AuditTrail(HistoricalRecords):
             meta["verbose_name_plural"] = f"{model._meta.verbose_name_plural}（历史记录）"
         return meta
 
+    def post_save(self, instance, created, using=None, **kwargs):
+        # A save that changes nothing records nothing: the admin saves the object of every page
+        # it posts (a table row whose one cell changed), so the auditor would read a "修改"
+        # of a row nobody touched. A save with a reason (a workflow step) is always recorded.
+        if not created and not kwargs.get("raw") and self._unchanged(instance, using):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def _unchanged(self, instance, using) -> bool:
+        if getattr(instance, "_change_reason", None):
+            return False
+        latest = getattr(instance, self.manager_name).using(using).first()  # newest first
+        return latest is not None and not changed_fields(latest, instance)
+
     def get_extra_fields(self, model, fields):
         extra = super().get_extra_fields(model, fields)
         extra["__str__"] = _record_str  # the library's is "… as of <UTC time>"
@@ -109,6 +123,13 @@ def audited_fields(record) -> list[Field]:
     ]
 
 
+def changed_fields(record, row: Model) -> list[Field]:
+    """The audited fields whose value in `row` differs from the history `record`."""
+    return [
+        f for f in audited_fields(record) if getattr(record, f.attname) != getattr(row, f.attname)
+    ]
+
+
 def changes_between(old, new, *, related_objects: bool = False) -> list[ModelChange]:
     """What changed from one history record of a row to the next.
 
@@ -117,10 +138,8 @@ def changes_between(old, new, *, related_objects: bool = False) -> list[ModelCha
     revision, publication time). Foreign keys are raw ids unless `related_objects` (then the
     records' selected related rows, which may query)."""
     changes = []
-    for field in audited_fields(new):
+    for field in changed_fields(old, new):
         before, after = getattr(old, field.attname), getattr(new, field.attname)
-        if before == after:
-            continue
         if related_objects and field.many_to_one:
             before, after = _related(old, field), _related(new, field)
         changes.append(ModelChange(field.name, before, after))

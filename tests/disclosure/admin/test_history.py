@@ -274,3 +274,23 @@ def posted_form_ids(client, disclosure, prefix: str) -> list[tuple[str, str]]:
     url = f"/admin/disclosure/disclosure/{disclosure.pk}/change/"
     data = posted_form(client.get(url).content.decode(), "disclosure_form")
     return [(k, v) for k, v in data.items() if k.startswith(f"{prefix}-") and k.endswith("-id")]
+
+
+def test_a_row_page_that_changes_one_cell_records_that_cell(client, putuo):
+    """The admin saves the page's own object too: unchanged, it leaves no history row."""
+    draft = reopened(putuo)
+    client.force_login(user_in_role(CLERK, username="clerk", agencies=[draft.agency]))
+    cell = Cell.objects.filter(row__disclosure=draft).order_by("pk").first()
+    url = f"/admin/disclosure/reportrow/{cell.row_id}/change/"
+    data = posted_form(client.get(url).content.decode(), "reportrow_form")
+    key = next(k for k, v in data.items() if k.endswith("-id") and v == str(cell.pk))
+    data[key.replace("-id", "-amount_wan")] = "7.77"
+    before = history_counts()
+    assert client.post(url, {**data, "_save": "保存"}).status_code == 302
+    after = history_counts()
+    written = {
+        label: after[label] - before[label] for label in after if after[label] != before[label]
+    }
+    assert written == {"disclosure.HistoricalCell": 1, "disclosure.HistoricalDisclosure": 1}
+    record = cell.history.latest()
+    assert (record.history_type, record.amount_yuan) == ("~", Decimal("77700.00"))
