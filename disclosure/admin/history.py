@@ -304,10 +304,18 @@ def _relation_column(name: str, label: str):
     return column
 
 
+def _relation_label(model: type[Model], field) -> str:
+    """单位 for the owner's side, the many-to-many field's name (财务录入员) for the other."""
+    owner = model._meta.get_field("history").related_model.instance_type
+    if field.related_model is owner:
+        return str(owner._meta.verbose_name)
+    m2m = next(f for f in owner._meta.many_to_many if f.remote_field.through is model.instance_type)
+    return str(m2m.verbose_name)
+
+
 def m2m_admin(model: type[Model]) -> type[M2MHistoryAdmin]:
     relations = [f for f in model._meta.fields if f.many_to_one and f.name != "history"]
-    # The through model's columns are named "agency", "user": show their models' Chinese names.
-    columns = {f"bound_{f.name}": f.related_model._meta.verbose_name for f in relations}
+    columns = {f"bound_{f.name}": _relation_label(model, f) for f in relations}
     shown = ["audit_when", "audit_user", "audit_action", *columns, "audit_reason"]
     attrs = {
         "list_display": shown,
@@ -316,7 +324,7 @@ def m2m_admin(model: type[Model]) -> type[M2MHistoryAdmin]:
         "readonly_fields": shown,
     }
     for column, field in zip(columns, relations, strict=True):
-        attrs[column] = _relation_column(field.name, str(columns[column]))
+        attrs[column] = _relation_column(field.name, columns[column])
     return type(f"{model.__name__}Admin", (M2MHistoryAdmin,), attrs)
 
 

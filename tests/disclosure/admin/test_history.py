@@ -182,6 +182,8 @@ def test_a_clerk_sees_only_their_agencies_rows(client, changed_seed, putuo):
         seen[Agency.history.model] == 1
         and seen[apps.get_model("bureaus", "HistoricalAgency_clerks")]
     )
+    clerks = client.get(list_url(apps.get_model("bureaus", "HistoricalAgency_clerks")))
+    assert ">财务录入员<" in clerks.content.decode() and ">单位<" in clerks.content.decode()
     assert seen[Cell.history.model] == 0  # the seed has no standard-format tables
     hidden = Disclosure.history.filter(id=putuo_draft.pk).first()
     response = client.get(f"{list_url(Disclosure.history.model)}{hidden.pk}/change/")
