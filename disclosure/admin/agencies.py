@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bureaus.models import Agency
-from disclosure.admin.scoping import AuditLogAdmin, ScopedHistoryAdmin
+from disclosure.admin.scoping import ScopedHistoryAdmin
 
 
 @admin.register(Agency)
@@ -11,8 +11,3 @@ class AgencyAdmin(ScopedHistoryAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "region"]
     autocomplete_fields = ["parent", "clerks"]
-
-
-@admin.register(Agency.history.model)
-class AgencyAuditLogAdmin(AuditLogAdmin):
-    list_display = [*AuditLogAdmin.list_display, "name"]

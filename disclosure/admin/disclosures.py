@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from disclosure.access import workflow_actions
-from disclosure.admin.scoping import AgencyScopedAdminMixin, AuditLogAdmin, ScopedHistoryAdmin
+from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin
 from disclosure.core.csv import csv_response
 from disclosure.exports import rows as exports
 from disclosure.formats.base import format_for
@@ -364,33 +364,4 @@ class ThreePublicExpenseAdmin(
         ThreePublicInline.fieldsets[:1]
         + [(None, {"fields": ["disclosure"]})]
         + ThreePublicInline.fieldsets[1:]
-    )
-
-
-# The audit trail for auditors: every create, change and delete, deletions and imports included.
-@admin.register(Disclosure.history.model)
-class DisclosureAuditLogAdmin(AuditLogAdmin):
-    list_display = [*AuditLogAdmin.list_display[:3], "agency", "fiscal_year", "revision", "status"]
-    list_select_related = ["history_user", "agency", "fiscal_year"]
-
-
-_BY_DISCLOSURE = ("disclosure", ["disclosure__agency", "disclosure__fiscal_year"])
-for _part, (_owner, _related) in [
-    (StaffingEntry, _BY_DISCLOSURE),
-    (Duty, _BY_DISCLOSURE),
-    (WorkTask, _BY_DISCLOSURE),
-    (ExpenditureLine, _BY_DISCLOSURE),
-    (ThreePublicExpense, _BY_DISCLOSURE),
-    (WorkTaskItem, ("task", ["task"])),
-]:
-    admin.site.register(
-        _part.history.model,
-        type(
-            f"{_part.__name__}AuditLogAdmin",
-            (AuditLogAdmin,),
-            {
-                "list_display": [*AuditLogAdmin.list_display, _owner],
-                "list_select_related": ["history_user", *_related],
-            },
-        ),
     )

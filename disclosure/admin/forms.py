@@ -24,6 +24,17 @@ def wan_for_input(yuan: Decimal) -> str:
     return f"{two:f}" if two == wan else f"{wan.normalize():f}"
 
 
+class TextareaField(forms.CharField):
+    """Browsers post a textarea's line ends as CRLF; the stored text (imports, fixtures) has LF.
+
+    Without this, a multi-line text nobody touched differs from its initial value, so every save
+    of the disclosure page re-saved and audited the row."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class WanAmountForm(forms.ModelForm):
     amount_wan = forms.DecimalField(
         label="金额（万元）",
@@ -38,7 +49,12 @@ class WanAmountForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and self.instance.amount_yuan is not None:
-            self.initial.setdefault("amount_wan", wan_for_input(self.instance.amount_yuan))
+            # A Decimal, not the text: Field.has_changed compares the posted Decimal with the
+            # initial as is, and "195.82" != Decimal("195.82") made every untouched amount a
+            # change, so each save of the disclosure page re-saved (and audited) every line.
+            # Decimal("195.82") keeps its exponent, so it renders exactly as wan_for_input.
+            wan = Decimal(wan_for_input(self.instance.amount_yuan))
+            self.initial.setdefault("amount_wan", wan)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,7 @@ applies it to the admin's querysets, permissions, choices, filters and autocompl
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
+from django.db.models import Model, TextField
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.access import (
@@ -19,8 +19,11 @@ from disclosure.access import (
     scope_lookup,
     scope_visible,
 )
+from disclosure.core.audit import annotate_history_page
 from disclosure.models.frozen import owning_disclosure_id
 from disclosure.workflow.services import disclosure_touch
+
+from .forms import TextareaField
 
 # --- the admin -----------------------------------------------------------------------------------
 
@@ -86,6 +89,11 @@ class AgencyScopedAdminMixin:
     def has_export_permission(self, request, *args, **kwargs):
         return request.user.has_perm("disclosure.export_disclosure")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", TextareaField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if formfield is not None and hasattr(formfield, "queryset"):
@@ -150,6 +158,10 @@ def _touch_owner(obj: Model) -> None:
 
 class ScopedHistoryAdmin(AgencyScopedAdminMixin, SimpleHistoryAdmin):
     """The base for every admin of agency-owned data: scoped, with a read-only history view."""
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # The "历史" page's 变更内容 in Chinese, status and revision included (see core.audit).
+        annotate_history_page(self.model, historical_records)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting would bypass the workflow, the version check and the freeze.
