@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from disclosure.access import workflow_actions
+from disclosure.admin.disclosures import STEP_SERVICES
 from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding
 from disclosure.models.states import (
     LOCKED_TRANSITIONS,
@@ -67,6 +68,7 @@ def test_the_table_is_the_workflow_the_model_guard_and_the_triggers_know():
         assert step.permission and step.refused and step.wrong_status and step.success
         assert not step.text_required or (step.text_label and step.text_missing)
     assert not TRANSITIONS["supersede"].button  # made by publishing a correction only
+    assert set(STEP_SERVICES) == {t.step for t in STEPS}  # every button has its service
 
 
 def test_each_service_refuses_with_its_steps_messages(draft, clerk, reviewer):
