@@ -3,7 +3,8 @@
 Loads 100,000 expenditure lines (a file generated with a seeded RNG, in the long layout of the
 CSV export) on the configured database — PostgreSQL in a separate bench_juesuan database,
 otherwise a temporary SQLite file — and prints one line per path with rows/s:
-  ours:   disclosure_import(), every validation on;
+  ours:   disclosure_import(fast=True), every validation on, as `manage.py import_disclosures`
+          runs it (the admin's import takes the plain writer: importing/writing.py);
   django-import-export with its defaults, through a plain ModelResource on the same file
           (a 5,000-row sample; its per-row rate does not depend on the file's size);
   COPY:   PostgreSQL COPY of the same rows, no validation (PostgreSQL only), and COPY followed
@@ -118,7 +119,7 @@ def ours(path: Path, n: int) -> tuple[float, float]:
     agency, _other, fiscal_year = fresh_disclosure(n)
     started = time.perf_counter()
     report = disclosure_import(
-        agency=agency, fiscal_year=fiscal_year, file=path, by=None, reconcile=False
+        agency=agency, fiscal_year=fiscal_year, file=path, by=None, reconcile=False, fast=True
     )
     seconds = time.perf_counter() - started
     assert report.ok, [str(e) for e in report.errors[:5]]
@@ -184,7 +185,7 @@ def copy(path: Path, n: int, *, audit: bool = False) -> float:
     `audit`, then the history rows our import writes for them (one INSERT … SELECT)."""
     from django.db import connection, transaction
 
-    from disclosure.importing.fast import history
+    from disclosure.importing import history
     from disclosure.models import Disclosure, ExpenditureLine, Statement
 
     _agency, other, fiscal_year = fresh_disclosure(n)
@@ -221,7 +222,7 @@ def peak_memory(path: Path, n: int) -> float:
     agency, _other, fiscal_year = fresh_disclosure(n)
     tracemalloc.start()
     report = disclosure_import(
-        agency=agency, fiscal_year=fiscal_year, file=path, by=None, reconcile=False
+        agency=agency, fiscal_year=fiscal_year, file=path, by=None, reconcile=False, fast=True
     )
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -9,9 +9,10 @@ Roles are groups created by migration disclosure/0008_roles; what they may do to
   every agency and edit nothing. Reviewers return, publish and open corrections (services);
   auditors read the history and export.
 - Superuser: every agency, but still only drafts are editable; published figures are frozen
-  for everyone (disclosure/immutability.py).
+  for everyone (disclosure/models/frozen.py).
 
-Model permissions say what a role may do; this module says to which rows.
+Model permissions say what a role may do; this module says to which rows. Which workflow
+step needs which permission is the table in disclosure/models/states.py.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -20,7 +21,7 @@ from django.db.models import Model, QuerySet
 from bureaus.models import Agency
 from disclosure.models import Disclosure
 from disclosure.models.frozen import owning_disclosure_id
-from disclosure.models.states import EDITABLE_STATUSES, DisclosureStatus
+from disclosure.models.states import EDITABLE_STATUSES, STEPS, Transition
 
 NOT_YOURS_MESSAGE = "无权查看或处理其他单位的决算公开。"
 
@@ -155,20 +156,30 @@ def require_visible(user, obj: Model) -> None:
         raise PermissionDenied(NOT_YOURS_MESSAGE)
 
 
-def workflow_actions(user, disclosure: Disclosure) -> list[str]:
-    """The workflow buttons to offer on the change page; the services decide for real."""
-    actions = []
-    status = disclosure.status
-    if status in EDITABLE_STATUSES and user.has_perm("disclosure.submit_disclosure"):
-        if can_edit(user, disclosure):
-            actions.append("submit")
-    if not can_view(user, disclosure):
-        return actions
-    if status == DisclosureStatus.SUBMITTED:
-        if user.has_perm("disclosure.return_disclosure"):
-            actions.append("return")
-        if user.has_perm("disclosure.publish_disclosure"):
-            actions.append("publish")
-    if status == DisclosureStatus.PUBLISHED and user.has_perm("disclosure.correct_disclosure"):
-        actions.append("correct")
-    return actions
+def workflow_actions(user, disclosure: Disclosure) -> list[Transition]:
+    """The workflow buttons to offer on the change page (states.STEPS, in order); the services
+    check the same table for real."""
+    return [
+        step
+        for step in STEPS
+        if disclosure.status in step.sources
+        and user.has_perm(step.permission)
+        and (can_edit(user, disclosure) if step.own_editable else can_view(user, disclosure))
+    ]
+
+
+def disclosure_code_version(user, disclosure_id: str | int | None) -> int | None:
+    """The code version (政府收支分类科目) of the disclosure's year: the codes its rows may use.
+
+    Codes are public reference data; the disclosure is not, so an id the user may not see, or
+    that names no disclosure, gives None rather than telling which year's version it has.
+    """
+    text = str(disclosure_id)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):  # a 500 on none of them
+        return None
+    return (
+        disclosures_visible_to(user)
+        .filter(pk=int(disclosure_id))
+        .values_list("fiscal_year__code_version", flat=True)
+        .first()
+    )

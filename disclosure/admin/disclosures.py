@@ -22,9 +22,10 @@ from disclosure.models import (
     WorkTask,
     WorkTaskItem,
 )
-from disclosure.models.states import STALE_VERSION_MESSAGE
+from disclosure.models.states import PUBLISH, SUBMIT, TRANSITIONS, Transition
 from disclosure.workflow import corrections, services
 
+from .codes import YearCodesMixin
 from .forms import WanAmountForm, WanDisplay
 from .importing import FiguresImportExportMixin
 from .reconciliation import ReconciliationAdminMixin
@@ -66,15 +67,9 @@ class DisclosureForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is not None:
-            # Locked until the admin's transaction ends, so a concurrent save waits, then fails.
-            stored = (
-                Disclosure.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
+            services.disclosure_check_version(
+                disclosure_id=self.instance.pk, version=cleaned.get("version")
             )
-            if cleaned.get("version") != stored:
-                raise ValidationError(STALE_VERSION_MESSAGE, code="stale")
         return cleaned
 
     def _get_validation_exclusions(self):
@@ -107,7 +102,9 @@ class WorkTaskInline(AgencyScopedAdminMixin, admin.TabularInline):
     show_change_link = True  # the numbered sub-items are edited on the task's own page
 
 
-class ExpenditureLineInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
+class ExpenditureLineInline(
+    YearCodesMixin, WanDisplay, AgencyScopedAdminMixin, admin.TabularInline
+):
     model = ExpenditureLine
     form = ExpenditureLineForm
     extra = 0
@@ -148,25 +145,13 @@ class ThreePublicInline(WanDisplay, AgencyScopedAdminMixin, admin.StackedInline)
     ]
 
 
-# The change page's workflow buttons: step → (service call, success message).
-WORKFLOW_STEPS = {
-    "submit": (
-        lambda d, user, text: services.disclosure_submit(disclosure=d, by=user),
-        "已提交审核。",
-    ),
-    "return": (
-        lambda d, user, text: services.disclosure_return(disclosure=d, by=user, comment=text),
-        "已退回录入员修改。",
-    ),
-    "publish": (
-        lambda d, user, text: services.disclosure_publish(disclosure=d, by=user, note=text),
-        "已发布。",
-    ),
-    "correct": (
-        lambda d, user, text: corrections.disclosure_open_correction(
-            disclosure=d, by=user, reason=text
-        ),
-        "已生成更正草稿（新的修订版），请录入员修改后提交审核。",
+# The change page's workflow buttons (states.STEPS): step → its service, called with the text.
+STEP_SERVICES = {
+    "submit": lambda d, user, text: services.disclosure_submit(disclosure=d, by=user),
+    "return": lambda d, user, text: services.disclosure_return(disclosure=d, by=user, comment=text),
+    "publish": lambda d, user, text: services.disclosure_publish(disclosure=d, by=user, note=text),
+    "correct": lambda d, user, text: corrections.disclosure_open_correction(
+        disclosure=d, by=user, reason=text
     ),
 }
 
@@ -232,10 +217,6 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
             fieldsets = [(None, {"fields": first}), *fieldsets[1:]]
         return fieldsets
 
-    def save_model(self, request, obj, form, change):
-        obj.version = form.cleaned_data["version"] + 1 if change else 1
-        super().save_model(request, obj, form, change)
-
     def get_urls(self):
         workflow = path(
             "<path:object_id>/workflow/<str:step>/",
@@ -254,25 +235,24 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         disclosure = self.get_object(request, unquote(object_id))
-        if disclosure is None or step not in WORKFLOW_STEPS:
+        if disclosure is None or step not in STEP_SERVICES:
             raise Http404("没有找到该决算公开。")
-        run, success = WORKFLOW_STEPS[step]
         try:
-            result = run(disclosure, request.user, request.POST.get("text", ""))
+            result = STEP_SERVICES[step](disclosure, request.user, request.POST.get("text", ""))
         except ValidationError as exc:
             messages.error(request, _text(exc))
             result = disclosure
         else:
-            messages.success(request, f"{result}：{success}")
+            messages.success(request, f"{result}：{TRANSITIONS[step].success}")
         return redirect(reverse("admin:disclosure_disclosure_change", args=[result.pk]))
 
     @admin.action(description="提交所选决算公开审核", permissions=["submit"])
     def submit(self, request, queryset):
-        self._run_action(request, queryset, services.disclosure_submit, "已提交审核")
+        self._run_action(request, queryset, services.disclosure_submit, SUBMIT)
 
     @admin.action(description="发布所选决算公开", permissions=["publish"])
     def publish(self, request, queryset):
-        self._run_action(request, queryset, services.disclosure_publish, "已发布")
+        self._run_action(request, queryset, services.disclosure_publish, PUBLISH)
 
     @admin.action(description="导出所选决算公开的全部数字（CSV）", permissions=["export"])
     def export_csv(self, request, queryset):
@@ -280,12 +260,12 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
         return csv_response(exports.csv_lines(rows), "juesuan-admin-export.csv")
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("disclosure.submit_disclosure")
+        return request.user.has_perm(SUBMIT.permission)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("disclosure.publish_disclosure")
+        return request.user.has_perm(PUBLISH.permission)
 
-    def _run_action(self, request, queryset, service, done_label: str) -> None:
+    def _run_action(self, request, queryset, service, step: Transition) -> None:
         done = 0
         for disclosure in queryset.select_related("agency", "fiscal_year"):
             try:
@@ -294,7 +274,7 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, f"{disclosure}：{_text(exc)}")
         if done:
-            messages.success(request, f"{done_label} {done} 份决算公开。")
+            messages.success(request, f"{step.success.rstrip('。')} {done} 份决算公开。")
 
 
 def _text(exc: Exception) -> str:
@@ -323,9 +303,13 @@ class WorkTaskAdmin(ScopedHistoryAdmin):
 
 @admin.register(ExpenditureLine)
 class ExpenditureLineAdmin(
-    ReconciliationAdminMixin, FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin
+    YearCodesMixin,
+    ReconciliationAdminMixin,
+    FiguresImportExportMixin,
+    WanDisplay,
+    ScopedHistoryAdmin,
 ):
-    resource_classes = [ExpenditureLineResource]  # import and export: see admin_import.py
+    resource_classes = [ExpenditureLineResource]  # import and export: see admin/importing.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
     list_filter = [

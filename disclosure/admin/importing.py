@@ -92,10 +92,10 @@ class FiguresImportExportMixin(ImportExportMixin):
         return kwargs
 
     def get_import_data_kwargs(self, **kwargs):
+        # Nothing to add: the import service never keeps valid rows around a bad one.
         kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs.pop("request", None)
-        # Never keep the valid rows around a bad one (django-import-export's default).
-        return kwargs | {"rollback_on_validation_errors": True}
+        return kwargs
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):

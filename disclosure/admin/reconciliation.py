@@ -1,6 +1,7 @@
 """Admin: every save reconciles the disclosure and tells the clerk what does not add up.
 
-The save is never refused (a clerk fixes figures one at a time); publication is. The change
+Both through the workflow's disclosure_figures_changed, which also moves the version on. The
+save is never refused (a clerk fixes figures one at a time); publication is. The change
 page shows the stored findings in a read-only "数据核对" panel below the disclosure's fields.
 """
 
@@ -11,9 +12,10 @@ from django.utils.http import urlencode
 
 from disclosure.models import Disclosure
 from disclosure.models.findings import Severity
+from disclosure.models.frozen import owning_disclosure_id
 from disclosure.reconciliation.engine import Finding
 from disclosure.reconciliation.selectors import reconciliation_summary
-from disclosure.reconciliation.services import disclosure_reconcile
+from disclosure.workflow.services import disclosure_figures_changed
 
 SHOWN = 5  # findings quoted in a message; the panel and the auditor page list them all
 MESSAGES = [
@@ -45,30 +47,53 @@ def _disclosure_of(obj) -> Disclosure:
     return obj if isinstance(obj, Disclosure) else obj.disclosure
 
 
-class ReconciliationAdminMixin:
-    """For the admins that edit a disclosure or its figures (lines, rows with their cells)."""
+def _owner_id(obj) -> int | None:
+    """The disclosure whose content `obj` is: itself, or the one its row belongs to."""
+    if isinstance(obj, Disclosure):
+        return obj.pk
+    return _part_owner_id(obj)
+
+
+def _part_owner_id(obj) -> int | None:
+    path = getattr(type(obj), "disclosure_path", None)
+    return owning_disclosure_id(obj) if path else None
+
+
+class FiguresChangedAdminMixin:
+    """Each save or delete of a disclosure or one of its rows ends with the workflow's
+    disclosure_figures_changed, once, after the inlines: forms of the whole disclosure opened
+    before go stale, and the findings are computed again. (Part of ScopedHistoryAdmin.)"""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # inlines are saved by now
-        findings = disclosure_reconcile(disclosure=_disclosure_of(form.instance))
-        for level, text in findings_messages(findings):
-            messages.add_message(request, level, text)
+        disclosure_id = _owner_id(form.instance)
+        if disclosure_id is not None:
+            findings = disclosure_figures_changed(disclosure_id=disclosure_id, by=request.user)
+            self.show_findings(request, findings)
+
+    def show_findings(self, request, findings: list[Finding]) -> None:
+        """Said only where the clerk edits figures (ReconciliationAdminMixin)."""
 
     def delete_model(self, request, obj):
-        disclosure = None if isinstance(obj, Disclosure) else obj.disclosure
+        disclosure_id = _part_owner_id(obj)  # a deleted disclosure has nothing left to check
         super().delete_model(request, obj)
-        if disclosure is not None:
-            disclosure_reconcile(disclosure=disclosure)
+        if disclosure_id is not None:
+            disclosure_figures_changed(disclosure_id=disclosure_id, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        disclosures = (
-            []
-            if queryset.model is Disclosure
-            else list(Disclosure.objects.filter(pk__in=queryset.values("disclosure_id")))
-        )
+        owners = {_part_owner_id(obj) for obj in queryset} - {None}
         super().delete_queryset(request, queryset)
-        for disclosure in disclosures:
-            disclosure_reconcile(disclosure=disclosure)
+        for disclosure_id in sorted(owners):
+            disclosure_figures_changed(disclosure_id=disclosure_id, by=request.user)
+
+
+class ReconciliationAdminMixin(FiguresChangedAdminMixin):
+    """For the admins that edit a disclosure or its figures (lines, rows with their cells):
+    the findings after each save as messages, and all of them in a panel on the page."""
+
+    def show_findings(self, request, findings: list[Finding]) -> None:
+        for level, text in findings_messages(findings):
+            messages.add_message(request, level, text)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

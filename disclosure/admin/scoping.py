@@ -1,13 +1,14 @@
 """The admin's row-level scoping: every admin and inline of agency-owned data uses these bases.
 
 Which rows a user may see or change is decided in disclosure.access; this module only
-applies it to the admin's querysets, permissions, choices, filters and autocomplete.
+applies it to the admin's querysets, permissions, choices, filters and autocomplete. What a
+save or delete means for the disclosure (version, findings) is admin/reconciliation.py's.
 """
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, TextField
+from django.db.models import TextField
 from simple_history.admin import SimpleHistoryAdmin
 
 from disclosure.access import (
@@ -20,15 +21,14 @@ from disclosure.access import (
     scope_visible,
 )
 from disclosure.core.audit import annotate_history_page
-from disclosure.models.frozen import owning_disclosure_id
-from disclosure.workflow.services import disclosure_touch
 
 from .forms import TextareaField
+from .reconciliation import FiguresChangedAdminMixin
 
 # --- the admin -----------------------------------------------------------------------------------
 
 
-def _is_autocomplete(request) -> bool:
+def is_autocomplete(request) -> bool:
     match = getattr(request, "resolver_match", None)
     return match is not None and match.url_name == "autocomplete"
 
@@ -102,28 +102,13 @@ class AgencyScopedAdminMixin:
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if _is_autocomplete(request):
+        if is_autocomplete(request):
             # Autocomplete fills a foreign key: offer only what the user may write into.
             queryset = scope_editable(queryset, request.user)
         return queryset, may_have_duplicates
 
     def get_list_filter(self, request):
         return [_scoped_filter(self.model, item) for item in super().get_list_filter(request)]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _touch_owner(obj)
-
-    def delete_model(self, request, obj):
-        owner = _owner_to_touch(obj)
-        super().delete_model(request, obj)
-        _touch(owner)
-
-    def delete_queryset(self, request, queryset):
-        owners = {_owner_to_touch(obj) for obj in queryset}
-        super().delete_queryset(request, queryset)
-        for owner in owners:
-            _touch(owner)
 
 
 def _scoped_filter(model, item):
@@ -140,24 +125,9 @@ def _scoped_filter(model, item):
     return item
 
 
-def _owner_to_touch(obj: Model) -> int | None:
-    # A row edited on its own admin page changes its disclosure: bump the disclosure's version,
-    # so a form of the whole disclosure opened before is refused rather than overwriting it.
-    path = getattr(type(obj), "disclosure_path", None)
-    return owning_disclosure_id(obj) if path else None
-
-
-def _touch(disclosure_id: int | None) -> None:
-    if disclosure_id is not None:
-        disclosure_touch(disclosure_id=disclosure_id)
-
-
-def _touch_owner(obj: Model) -> None:
-    _touch(_owner_to_touch(obj))
-
-
-class ScopedHistoryAdmin(AgencyScopedAdminMixin, SimpleHistoryAdmin):
-    """The base for every admin of agency-owned data: scoped, with a read-only history view."""
+class ScopedHistoryAdmin(AgencyScopedAdminMixin, FiguresChangedAdminMixin, SimpleHistoryAdmin):
+    """The base for every admin of agency-owned data: scoped, each save or delete of a
+    disclosure's content reported to the workflow, with a read-only history view."""
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # The "历史" page's 变更内容 in Chinese, status and revision included (see core.audit).

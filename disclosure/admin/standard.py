@@ -4,12 +4,10 @@ Rows are edited on the disclosure page (as an inline); each row's cells on the r
 entered in 万元 like every amount here.
 """
 
-import re
-
 from django import forms
 from django.contrib import admin
 
-from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin
+from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin, is_autocomplete
 from disclosure.formats.citations import check_references
 from disclosure.importing.resources import CellResource
 from disclosure.models import (
@@ -18,7 +16,6 @@ from disclosure.models import (
     CodeVersion,
     ColumnSpec,
     ConsolidatedUnit,
-    Disclosure,
     ExplanationParagraph,
     ExplanationSection,
     GlossaryTerm,
@@ -30,12 +27,10 @@ from disclosure.models import (
     TableSpec,
 )
 
+from .codes import YearCodesMixin, codes_of_the_year
 from .forms import WanAmountForm, WanDisplay
 from .importing import FiguresImportExportMixin
 from .reconciliation import ReconciliationAdminMixin
-
-DISCLOSURE_PAGE = re.compile(r"/disclosure/disclosure/(\d+)/change/")
-ROW_PAGE = re.compile(r"/disclosure/reportrow/(\d+)/change/")
 
 
 class CellForm(WanAmountForm):
@@ -57,30 +52,10 @@ class ClassificationCodeAdmin(admin.ModelAdmin):
     list_select_related = ["version"]
 
     def get_search_results(self, request, queryset, search_term):
-        # Autocomplete from a disclosure (or one of its rows) offers only the codes of that
-        # year's version; the model's clean() enforces the same rule on save.
         queryset, distinct = super().get_search_results(request, queryset, search_term)
-        version_id = _referring_version(request)
-        if version_id:
-            queryset = queryset.filter(version_id=version_id)
+        if is_autocomplete(request):
+            queryset = codes_of_the_year(request, queryset)  # ?disclosure=, see codes.py
         return queryset, distinct
-
-
-def _referring_version(request):
-    referer = request.headers.get("referer", "")
-    if match := DISCLOSURE_PAGE.search(referer):
-        return (
-            Disclosure.objects.filter(pk=match[1])
-            .values_list("fiscal_year__code_version", flat=True)
-            .first()
-        )
-    if match := ROW_PAGE.search(referer):
-        return (
-            ReportRow.objects.filter(pk=match[1])
-            .values_list("disclosure__fiscal_year__code_version", flat=True)
-            .first()
-        )
-    return None
 
 
 class ColumnInline(admin.TabularInline):
@@ -124,7 +99,7 @@ class CellInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(ReportRow)
-class ReportRowAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
+class ReportRowAdmin(YearCodesMixin, ReconciliationAdminMixin, ScopedHistoryAdmin):
     list_display = ["__str__", "table", "side", "disclosure"]
     list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]
@@ -157,7 +132,7 @@ class CellAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
     autocomplete_fields = ["row"]
 
 
-class ReportRowInline(AgencyScopedAdminMixin, admin.TabularInline):
+class ReportRowInline(YearCodesMixin, AgencyScopedAdminMixin, admin.TabularInline):
     model = ReportRow
     extra = 0
     fields = [

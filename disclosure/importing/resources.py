@@ -3,12 +3,15 @@
 Export: the long layout, the same columns and text as the public CSV (README, "CSV"), so an
 export re-imports. Import: django-import-export drives the admin (formats, upload, dry-run
 preview, confirm, permissions), and every resource hands the whole file to the one import
-service (disclosure.importing) that the command line uses too. Its validation is what
-`clean_model_instances` asks for — each model field's own validators and each model's rules —
-done in one pass over the file, and it writes only when no row has an error, in one transaction:
-django-import-export's row loop (a query and a save per row, 384 rows/s measured here) would
-import valid rows around a bad one unless told otherwise, and is too slow for bulk loads.
-The target agency and year come from the import form, never from the file.
+service (disclosure.importing) that the command line uses too. Its validation is each model
+field's own validators and each model's rules, done in one pass over the file, and it writes
+only when no row has an error, in one transaction: django-import-export's row loop (a query and
+a save per row, 384 rows/s measured here) would import valid rows around a bad one unless told
+otherwise, and is too slow for bulk loads. So FiguresResource.import_data replaces that loop,
+and none of its options (import_id_fields, clean_model_instances, skip_unchanged,
+report_skipped, use_transactions, rollback_on_validation_errors) is set here: none would be
+read. How rows are matched to stored figures is the service's (sync.py). The target agency and
+year come from the import form, never from the file.
 """
 
 import csv
@@ -171,16 +174,8 @@ class FiguresResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.agency, self.fiscal_year = agency, fiscal_year
 
-    def import_data(
-        self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # The service's one transaction and all-or-nothing rule, whatever the admin passes.
         result = self.get_result_class()()
         result.diff_headers = ["位置", "科目编码", "项目", "栏目", "说明"]
         if self.agency is None or self.fiscal_year is None:
@@ -277,13 +272,6 @@ class ExpenditureLineResource(FiguresResource):
 
     class Meta:
         model = ExpenditureLine
-        # Natural key within the target disclosure (which the form gives): the statement and
-        # the code, or the name and the "其中" parent for a line without a code.
-        import_id_fields = ("statement", "code", "name", "parent")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
         fields = (
             "agency",
             "year",
@@ -337,11 +325,6 @@ class ThreePublicExpenseResource(FiguresResource):
 
     class Meta:
         model = ThreePublicExpense
-        import_id_fields = ("item",)  # within the target disclosure, one record per item
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
         fields = (
             "agency",
             "year",
@@ -393,11 +376,6 @@ class CellResource(FiguresResource):
 
     class Meta:
         model = Cell
-        import_id_fields = ("table", "code", "name", "context", "column")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
         fields = (
             "agency",
             "year",

@@ -5,6 +5,9 @@ one pass and, only if no row has an error, writes them — in one transaction ei
 bad row writes nothing. The figures are written in batches while the file is read; any error
 rolls the whole file back. A dry run does everything, database writes included, and rolls back:
 the preview meets the same database constraints as the real import.
+
+Every caller gets the plain writer (writing.py), in its own thread; only the command line's
+bulk loads ask for the COPY writer's thread with `fast=True`.
 """
 
 import time
@@ -17,16 +20,16 @@ from django.db import DatabaseError, transaction
 
 from bureaus.models import Agency
 from disclosure.access import can_import_into
-from disclosure.importing.fast.bulk import immediate_checks
 from disclosure.models import Disclosure, FiscalYear
 from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
-from disclosure.reconciliation.services import disclosure_reconcile
+from disclosure.workflow.services import disclosure_figures_changed
 
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
 from .resolve import CellFigure, LineFigure, Target, resolve
 from .scope import importable_agencies
 from .sync import CellSync, LineSync, Outcomes, ThreePublicSync
+from .writing import immediate_checks, new_writer
 
 MAX_ERRORS = 200  # listed; the rest are counted
 
@@ -87,6 +90,7 @@ def disclosure_import(
     collect_rows: bool = False,
     progress: Callable[[int], None] | None = None,
     reconcile: bool = True,
+    fast: bool = False,
 ) -> ImportReport:
     """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
     the year. `by` is the user importing; None only for trusted bulk loads (the command line).
@@ -100,6 +104,7 @@ def disclosure_import(
         collect_rows=collect_rows,
         progress=progress,
         reconcile=reconcile,
+        fast=fast,
     )
 
 
@@ -113,9 +118,13 @@ def disclosure_import_records(
     collect_rows: bool = False,
     progress: Callable[[int], None] | None = None,
     reconcile: bool = True,
+    fast: bool = False,
 ) -> ImportReport:
-    """`reconcile=False` leaves the figures unchecked (the disclosure page says so) for a caller
-    that checks them itself afterwards, e.g. the benchmark, which times the check apart."""
+    """`reconcile=False` leaves the figures unchecked (the disclosure page says so) and its
+    version as it was, for a caller that checks them itself afterwards, e.g. the benchmark,
+    which times the check apart. `fast=True` writes the statement lines with the COPY writer
+    on PostgreSQL (a thread, and the process's switch interval changed: writing.py); only the
+    command line's bulk loads ask for it, never a web worker."""
     if by is not None and not importable_agencies(by).filter(pk=agency.pk).exists():
         raise PermissionDenied("只能导入本单位的决算数字。")
     started = time.perf_counter()
@@ -126,13 +135,14 @@ def disclosure_import_records(
         with transaction.atomic():
             report.disclosure = _disclosure(agency, fiscal_year, by)
             with immediate_checks():
-                _run(report, records, errors, outcomes, progress)
+                _run(report, records, errors, outcomes, progress, new_writer(fast=fast))
             if errors.any() or dry_run:
                 raise _Rollback
-            # Imports bypass the admin's save: check the figures now, so the admin, the
-            # auditors' page and the public page show the findings of what was imported.
+            # Imports bypass the admin's save: forms of the disclosure opened before are stale
+            # now, and the figures are checked, so the admin, the auditors' page and the
+            # public page show the findings of what was imported.
             if reconcile:
-                disclosure_reconcile(disclosure=report.disclosure)
+                disclosure_figures_changed(disclosure_id=report.disclosure.pk, by=by)
             report.written = True
     except _Rollback:
         pass
@@ -180,10 +190,10 @@ def _disclosure(agency: Agency, fiscal_year: FiscalYear, by) -> Disclosure:
     return disclosure
 
 
-def _run(report, records, errors, outcomes, progress) -> None:
+def _run(report, records, errors, outcomes, progress, writer) -> None:
     target = Target(report.disclosure)
     d = report.disclosure
-    lines = LineSync(d, outcomes, errors, by=report.by)
+    lines = LineSync(d, outcomes, errors, by=report.by, writer=writer)
     cells = CellSync(d, outcomes, errors, classifications=target.classifications, by=report.by)
     three = ThreePublicSync(d, outcomes, errors, by=report.by)
     syncs = (lines, cells, three)
@@ -210,7 +220,7 @@ def _run(report, records, errors, outcomes, progress) -> None:
             sync.finish()
     finally:
         for sync in syncs:
-            sync.close()  # before the transaction ends: LineSync's writer may be copying
+            sync.close()  # before the transaction ends: the COPY writer may be copying
     if progress:
         progress(report.rows)
 

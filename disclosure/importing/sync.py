@@ -11,11 +11,10 @@ batches said is asked of the database, so memory is bounded by the batch (LineSy
 from collections import Counter, namedtuple
 from decimal import Decimal
 
-from disclosure.importing import written
-from disclosure.importing.fast.bulk import BATCH, Writer, insert, new_ids
+from disclosure.importing import history, written
+from disclosure.importing.writing import BATCH, PlainWriter, Writer
 from disclosure.models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
 
-from .fast import history
 from .resolve import CellFigure, LineFigure, ThreePublicFigure, row_source_scheme
 
 MAX_ORDER = 32767  # PositiveSmallIntegerField
@@ -72,9 +71,10 @@ class Sync:
 class LineSync(Sync):
     """2014 statement lines (ExpenditureLine), streamed in batches of BATCH rows.
 
-    Memory is bounded by the batch, not by the file. On PostgreSQL a batch is copied into
-    the table by a Writer's thread while the next one is read and checked; the next batch's
-    questions wait for it. Every batch is written when it is full,
+    Memory is bounded by the batch, not by the file. The batch is written by the import's
+    writer (writing.py): at once by the plain one, or, in a bulk load from the command line,
+    copied by the COPY writer's thread while the next one is read and checked; the next
+    batch's questions wait for it. Every batch is written when it is full,
     inside the import's transaction and even after a row error (the transaction is rolled
     back then), so the database remembers the earlier batches: a key repeated from one of
     them, and the "其中" parents written in them, are found by a few queries per batch
@@ -83,7 +83,7 @@ class LineSync(Sync):
     parent the file names further down (`waiting`: none when parents come first).
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, writer: Writer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.old: dict[str, dict] = {}  # statement → key → Old, until a file row matches it
         self.unmatched: set[int] = set()  # ids of the pre-existing lines no row has matched
@@ -92,7 +92,7 @@ class LineSync(Sync):
         self.batch: list[Item] = []
         self.waiting: list[Item] = []
         self.ambiguous: set = set()  # (statement, name): parents a "其中" row found ambiguous
-        self.writer = Writer()
+        self.writer = writer or PlainWriter()
 
     def close(self) -> None:
         self.writer.close()
@@ -159,7 +159,9 @@ class LineSync(Sync):
             if self._of_file(pk, unwritten):
                 _note(named, several, (statement, name), pk)
         self._check_tops(tops, top_keys, named, unwritten)
-        fresh = new_ids(ExpenditureLine, sum(1 for i in (*tops, *children) if i.old is None))
+        fresh = self.writer.new_ids(
+            ExpenditureLine, sum(1 for i in (*tops, *children) if i.old is None)
+        )
         fresh = None if fresh is None else iter(fresh)
         for key, pk in zip(top_keys, self._write(tops, {}, fresh), strict=True):
             _note(named, several, key, pk)
@@ -226,7 +228,7 @@ class LineSync(Sync):
 
     def _write(self, items: list, parents: dict, fresh) -> list[int]:
         """Write the items (after a row error too: the database is the import's memory) and
-        return their lines' ids, in order. `fresh`: the new lines' ids (from new_ids)."""
+        return their lines' ids, in order. `fresh`: the new lines' ids (writer.new_ids)."""
         new, changed, ids, kinds = [], [], [], Counter()
         disclosure_id, collect = self.disclosure.pk, self.outcomes.rows is not None
         for item in items:
@@ -251,10 +253,10 @@ class LineSync(Sync):
         self.outcomes.count(kinds)
         fields = ["disclosure_id", "statement", "code", "name", "parent_id", "order", "amount_yuan"]
         ids_of_new = None if fresh is None else [next(fresh) for _row in new]
-        created = insert(ExpenditureLine, fields, new, writer=self.writer, ids=ids_of_new)
+        created = self.writer.insert(ExpenditureLine, fields, new, ids=ids_of_new)
         if changed:
             # A changed line may move under a line that the writer has yet to copy: the
-            # foreign keys are checked at once during an import (bulk.immediate_checks).
+            # foreign keys are checked at once during an import (writing.immediate_checks).
             self.writer.wait()
             ExpenditureLine.objects.bulk_update(
                 changed, ["code", "name", "parent", "order", "amount_yuan"], batch_size=BATCH

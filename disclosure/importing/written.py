@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db.models import F, Q
 
-from disclosure.importing.fast.bulk import AnyOf
+from disclosure.importing.writing import AnyOf
 from disclosure.models import ExpenditureLine
 
 

@@ -1,31 +1,35 @@
 """Writes with rules. Keyword-only, atomic; admin actions, buttons and commands call these.
 
 Each workflow step checks the user's permission and agency, locks the disclosure row, makes one
-legal status change (disclosure/workflow.py), bumps the version and records who did it, with
-the reason, in the audit trail.
+legal status change (the table TRANSITIONS in disclosure/models/states.py), bumps the version
+and records who did it, with the reason, in the audit trail. Saves of a disclosure's content
+outside the workflow go through disclosure_check_version and disclosure_figures_changed.
 """
-
-from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from disclosure.access import can_edit, can_import_into, require_visible
+from disclosure.access import can_edit, require_visible
 from disclosure.models import (
     Cell,
     Disclosure,
-    DisclosureStatus,
-    ExpenditureLine,
     ReportRow,
 )
 from disclosure.models.findings import Severity
-from disclosure.models.states import EDITABLE_STATUSES
-from disclosure.reconciliation.engine import reconcile
+from disclosure.models.states import (
+    PUBLISH,
+    RETURN,
+    STALE_VERSION_MESSAGE,
+    SUBMIT,
+    SUPERSEDE,
+    Transition,
+)
+from disclosure.reconciliation.engine import Finding, reconcile
 from disclosure.reconciliation.selectors import load_facts
+from disclosure.reconciliation.services import disclosure_reconcile
 
 # --- the reconciliation engine's plug ------------------------------------------------------------
 
@@ -50,6 +54,25 @@ def _findings(disclosure: Disclosure) -> list:
 def _require_perm(user: AbstractBaseUser, perm: str, message: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(message)
+
+
+def _require_permission(user: AbstractBaseUser, step: Transition) -> None:
+    _require_perm(user, step.permission, step.refused)
+
+
+def _require_source(disclosure: Disclosure, step: Transition) -> None:
+    """The move must start from one of the step's statuses (read with the row locked)."""
+    if step.already and disclosure.status == step.target:
+        raise ValidationError(step.already)
+    if disclosure.status not in step.sources:
+        raise ValidationError(step.wrong_status)
+
+
+def _required_text(text: str, step: Transition) -> str:
+    text = text.strip()
+    if step.text_required and not text:
+        raise ValidationError(step.text_missing)
+    return text
 
 
 def _locked(disclosure: Disclosure) -> Disclosure:
@@ -78,36 +101,58 @@ def _require_figures(disclosure: Disclosure, action: str) -> None:
 # --- the workflow --------------------------------------------------------------------------------
 
 
+def disclosure_check_version(*, disclosure_id: int, version: int | None) -> None:
+    """Refuse a save made from a page opened before someone else's save (STALE_VERSION_MESSAGE).
+
+    Call it inside the transaction of the save: the row stays locked until that ends, so a
+    concurrent save waits here, then finds the version moved on and is refused whole.
+    """
+    stored = (
+        Disclosure.objects.select_for_update()
+        .filter(pk=disclosure_id)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if version != stored:
+        raise ValidationError(STALE_VERSION_MESSAGE, code="stale")
+
+
 @transaction.atomic
-def disclosure_touch(*, disclosure_id: int) -> None:
-    """A row of the disclosure changed on its own page: forms of the whole disclosure are stale."""
+def disclosure_figures_changed(*, disclosure_id: int, by: AbstractBaseUser | None) -> list[Finding]:
+    """The disclosure's content changed (its page, one of its rows on the row's own page, or a
+    deletion): forms of the whole disclosure opened before are now stale, and the stored
+    findings are computed again. Returns the findings, for the caller to show.
+
+    `by` made the change; None only for trusted bulk loads. The caller has saved already, in
+    this transaction: a user who may not edit the disclosure rolls the change back.
+    """
+    disclosure = Disclosure.objects.select_related("agency", "fiscal_year").get(pk=disclosure_id)
+    if by is not None and not can_edit(by, disclosure):
+        raise PermissionDenied("只能编辑本单位草稿或已退回的决算公开。")
     Disclosure.objects.filter(pk=disclosure_id).update(version=F("version") + 1)
+    return disclosure_reconcile(disclosure=disclosure)
 
 
 @transaction.atomic
 def disclosure_submit(*, disclosure: Disclosure, by: AbstractBaseUser) -> Disclosure:
-    _require_perm(by, "disclosure.submit_disclosure", "只有财务录入员可以提交决算公开审核。")
+    _require_permission(by, SUBMIT)
     disclosure = _locked(disclosure)
-    if disclosure.status not in EDITABLE_STATUSES:
-        raise ValidationError("只有草稿或已退回的决算公开可以提交审核。")
+    _require_source(disclosure, SUBMIT)
     if not can_edit(by, disclosure):
-        raise PermissionDenied("只能提交本单位的决算公开。")
+        raise PermissionDenied(SUBMIT.not_yours)
     _require_figures(disclosure, "提交审核")
-    disclosure.status = DisclosureStatus.SUBMITTED
+    disclosure.status = SUBMIT.target
     return _save_step(disclosure, by=by, reason="提交审核", fields=["status"])
 
 
 @transaction.atomic
 def disclosure_return(*, disclosure: Disclosure, by: AbstractBaseUser, comment: str) -> Disclosure:
-    _require_perm(by, "disclosure.return_disclosure", "只有审核人员可以退回决算公开。")
+    _require_permission(by, RETURN)
     require_visible(by, disclosure)
-    comment = comment.strip()
-    if not comment:
-        raise ValidationError("退回时请填写退回意见，说明需要修改的地方。")
+    comment = _required_text(comment, RETURN)
     disclosure = _locked(disclosure)
-    if disclosure.status != DisclosureStatus.SUBMITTED:
-        raise ValidationError("只有已提交审核的决算公开可以退回。")
-    disclosure.status = DisclosureStatus.RETURNED
+    _require_source(disclosure, RETURN)
+    disclosure.status = RETURN.target
     disclosure.return_comment = comment
     return _save_step(
         disclosure, by=by, reason=f"退回：{comment}", fields=["status", "return_comment"]
@@ -119,24 +164,21 @@ def disclosure_publish(
     *, disclosure: Disclosure, by: AbstractBaseUser, note: str = ""
 ) -> Disclosure:
     """Publish a submitted disclosure; a correction supersedes the revision it corrects."""
-    _require_perm(by, "disclosure.publish_disclosure", "只有审核人员可以发布决算公开。")
+    _require_permission(by, PUBLISH)
     require_visible(by, disclosure)
     disclosure = _locked(disclosure)
-    if disclosure.status == DisclosureStatus.PUBLISHED:
-        raise ValidationError("该决算公开已经发布。")
-    if disclosure.status != DisclosureStatus.SUBMITTED:
-        raise ValidationError("只有已提交审核的决算公开可以发布。")
+    _require_source(disclosure, PUBLISH)
     _require_figures(disclosure, "发布")
     errors = reconciliation_errors(disclosure)
     if errors:
         raise ValidationError(["核对发现错误，不能发布：", *errors])
-    note = note.strip()
+    note = _required_text(note, PUBLISH)
     warnings = reconciliation_warnings(disclosure)
     if warnings and not note:
         raise ValidationError(["核对发现以下警告，请在发布说明中逐条解释后再发布：", *warnings])
     if disclosure.corrects_id is not None:
         _supersede(disclosure.corrects, by=by, revision=disclosure.revision)
-    disclosure.status = DisclosureStatus.PUBLISHED
+    disclosure.status = PUBLISH.target
     disclosure.published_at = timezone.now()
     disclosure.publication_note = note
     return _save_step(
@@ -149,39 +191,13 @@ def disclosure_publish(
 
 def _supersede(previous: Disclosure, *, by, revision: int) -> None:
     previous = _locked(previous)
-    if previous.status != DisclosureStatus.PUBLISHED:
-        raise ValidationError("所更正的版本已不是现行版本，不能发布本更正。")
-    previous.status = DisclosureStatus.SUPERSEDED
+    _require_source(previous, SUPERSEDE)
+    previous.status = SUPERSEDE.target
     # Before the correction is published: one published revision per agency-year, always.
     _save_step(previous, by=by, reason=f"被第{revision}版更正取代", fields=["status"])
 
 
-# --- bulk writes (the import path) ---------------------------------------------------------------
-
-
-@transaction.atomic
-def lines_bulk_create(
-    *, disclosure: Disclosure, lines: Iterable[ExpenditureLine], by: AbstractBaseUser
-) -> list[ExpenditureLine]:
-    """Add many statement lines to a draft at once, each with its audit row.
-
-    The import (django-import-export resources, the command line) goes through here, so an
-    import writes only where the user may import and leaves the same trail as the admin.
-    """
-    if not can_import_into(by, disclosure):
-        raise PermissionDenied("只能向本单位的草稿或已退回的决算公开导入数据。")
-    disclosure = _locked(disclosure)
-    if disclosure.status not in EDITABLE_STATUSES:
-        raise ValidationError("只能向草稿或已退回的决算公开导入数据。")
-    lines = list(lines)
-    for line in lines:
-        line.disclosure = disclosure
-        line.full_clean()
-    created = bulk_create_with_history(
-        lines, ExpenditureLine, default_user=by, default_change_reason="批量导入"
-    )
-    _save_step(disclosure, by=by, reason=f"导入 {len(created)} 个收支项目", fields=[])
-    return created
+# --- standard-format tables ----------------------------------------------------------------------
 
 
 @transaction.atomic

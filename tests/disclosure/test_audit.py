@@ -1,11 +1,12 @@
 """Every create, change and delete leaves a history row with the user and the time."""
 
-from decimal import Decimal
-
 import pytest
 
+from disclosure.exports import rows as exports
+from disclosure.importing import disclosure_import
 from disclosure.models import Disclosure, ExpenditureLine
 from disclosure.workflow import corrections, services
+from tests.disclosure.importing.import_files import long_csv
 from tests.factories import (
     AUDITOR,
     CLERK,
@@ -28,32 +29,51 @@ def clerk(seed):
     return user_in_role(CLERK, username="clerk", agencies=[seed.agency])
 
 
-def test_an_import_leaves_one_audit_row_per_line_with_the_importer(draft, clerk):
-    lines = [
-        ExpenditureLine(statement="functional", code=code, name=name, amount_yuan=Decimal(amount))
-        for code, name, amount in [
-            ("201", "一般公共服务支出", "1848200.00"),
-            ("221", "住房保障支出", "110000.00"),
-        ]
+FUNCTIONAL = "支出按功能分类"
+
+
+def import_lines(disclosure, by, *lines: tuple[str, str, str]):
+    """Statement lines (code, name, 元) through the import service, as the admin imports."""
+    rows = [
+        [disclosure.agency.name, str(disclosure.fiscal_year.year), FUNCTIONAL, code, name, ""]
+        + ["决算数", "", yuan, *[""] * 9]
+        for code, name, yuan in lines
     ]
-    created = services.lines_bulk_create(disclosure=draft, lines=lines, by=clerk)
+    return disclosure_import(
+        agency=disclosure.agency,
+        fiscal_year=disclosure.fiscal_year,
+        file=long_csv(rows, header=exports.HEADER),
+        by=by,
+    )
+
+
+def test_an_import_leaves_one_audit_row_per_line_with_the_importer(draft, clerk):
+    version = draft.version
+    report = import_lines(
+        draft,
+        clerk,
+        ("201", "一般公共服务支出", "1848200.00"),
+        ("221", "住房保障支出", "110000.00"),
+    )
+    assert report.ok, [str(e) for e in report.errors]
+    created = draft.lines.all()
     history = ExpenditureLine.history.filter(disclosure=draft)
     assert sorted(history.values_list("id", flat=True)) == sorted(x.pk for x in created)
+    assert len(created) == 2
     for record in history:
         assert (record.history_type, record.history_user, record.history_change_reason) == (
             "+",
             clerk,
-            "批量导入",
+            "导入",
         )
         assert record.history_date is not None
-    assert draft.history.latest().history_user == clerk  # the disclosure's version moved
+    draft.refresh_from_db()
+    assert draft.version == version + 1  # forms of the disclosure opened before are stale
 
 
 def test_an_import_validates_every_line_and_writes_nothing_on_error(draft, clerk):
-    good = ExpenditureLine(statement="income", name="收入", amount_yuan=Decimal("1.00"))
-    bad = ExpenditureLine(statement="income", code="20A", name="坏", amount_yuan=Decimal("1.00"))
-    with pytest.raises(Exception, match="科目编码"):
-        services.lines_bulk_create(disclosure=draft, lines=[good, bad], by=clerk)
+    report = import_lines(draft, clerk, ("201", "收入", "1.00"), ("20A", "坏", "1.00"))
+    assert not report.ok and any("科目编码" in str(e) for e in report.errors)
     assert not draft.lines.exists()
     assert not ExpenditureLine.history.filter(disclosure=draft).exists()
 

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from simple_history.utils import bulk_update_with_history
 
+from disclosure.exports import rows as exports
+from disclosure.importing import disclosure_import
 from disclosure.models import (
     Disclosure,
     Duty,
@@ -19,6 +20,7 @@ from disclosure.models import (
 )
 from disclosure.models.frozen import PublishedDisclosureError
 from disclosure.workflow import corrections, services
+from tests.disclosure.importing.import_files import long_csv
 from tests.factories import (
     REVIEWER,
     DisclosureFactory,
@@ -126,9 +128,15 @@ def test_the_admin_shows_published_read_only_and_refuses_posts(client, seed):
 
 def test_an_import_into_a_published_disclosure_is_refused(seed):
     admin = UserFactory(is_superuser=True)
-    line = ExpenditureLine(statement="income", name="导入", amount_yuan=Decimal("1.00"))
-    with pytest.raises(PermissionDenied):
-        services.lines_bulk_create(disclosure=seed, lines=[line], by=admin)
+    row = [seed.agency.name, "2014", "收入决算", "", "导入", "", "决算数", "", "1.00", *[""] * 9]
+    report = disclosure_import(
+        agency=seed.agency,
+        fiscal_year=seed.fiscal_year,
+        file=long_csv([row], header=exports.HEADER),
+        by=admin,
+    )
+    assert not report.ok and not report.written
+    assert "已发布，不能直接导入" in str(report.errors[0])
     assert seed.lines.count() == 8
 
 

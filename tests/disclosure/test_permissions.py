@@ -11,8 +11,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from disclosure import access as permissions
+from disclosure.exports import rows as exports
+from disclosure.importing import disclosure_import
 from disclosure.models import Disclosure, ExpenditureLine
-from disclosure.workflow import services
+from tests.disclosure.importing.import_files import long_csv
 from tests.factories import (
     AUDITOR,
     CLERK,
@@ -124,13 +126,19 @@ def _export(client, w: World) -> bool:
 
 
 def _import(client, w: World) -> bool:
-    # No admin import page yet: the service every import path will call is the path.
-    line = ExpenditureLine(statement="income", name="导入数字", amount_yuan=Decimal("1.00"))
+    # The import service, which the admin's import page and the command line both call.
+    year = str(w.draft.fiscal_year.year)
+    row = [w.agency.name, year, "收入决算", "", "导入数字", "", "决算数", "", "1.00", *[""] * 9]
     try:
-        services.lines_bulk_create(disclosure=w.draft, lines=[line], by=client.user)
+        report = disclosure_import(
+            agency=w.agency,
+            fiscal_year=w.draft.fiscal_year,
+            file=long_csv([row], header=exports.HEADER),
+            by=client.user,
+        )
     except PermissionDenied:
         return False
-    return w.draft.lines.filter(name="导入数字").exists()
+    return report.ok and w.draft.lines.filter(name="导入数字").exists()
 
 
 def _no_inlines() -> dict:

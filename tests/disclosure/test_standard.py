@@ -5,6 +5,7 @@ import io
 import re
 from decimal import Decimal
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -286,17 +287,14 @@ def test_clerk_edits_a_row_and_its_cells_in_wan(client, putuo):
     row = ReportRow.objects.get(disclosure=draft, table__number="05", code="2120101")
     body = client.get(f"/admin/disclosure/reportrow/{row.pk}/change/").content.decode()
     assert 'value="1092.80"' in body and 'value="1115.48"' in body
-    # Autocomplete from this row's page offers only the 2018+ codes.
-    response = client.get(
-        "/admin/autocomplete/",
-        {
-            "app_label": "disclosure",
-            "model_name": "reportrow",
-            "field_name": "classification",
-            "term": "210",
-        },
-        headers={"referer": f"http://testserver/admin/disclosure/reportrow/{row.pk}/change/"},
-    )
+    # Autocomplete from this row's page offers only the 2018+ codes: the page's widget names
+    # the disclosure in its URL (no Referer needed).
+    widget = re.search(r'name="classification"[^>]*data-ajax--url="([^"]+)"', body)
+    url = unescape(widget[1])
+    assert url == f"/admin/autocomplete/?disclosure={draft.pk}"
+    # What the admin's JavaScript (jQuery) sends: the widget's URL with the source field added.
+    source = {"app_label": "disclosure", "model_name": "reportrow", "field_name": "classification"}
+    response = client.get(f"{url}&{urlencode({**source, 'term': '210'})}")
     names = [r["text"] for r in response.json()["results"]]
     assert "210 卫生健康支出" in names and "210 医疗卫生与计划生育支出" not in names
     assert format_wan(row.cells.get(column__label="合计").amount_yuan) == "1092.80"

@@ -1,0 +1,2 @@
+"""The command line's bulk loads only: the COPY writer and its thread (see bulk.py, and
+importing/writing.py for the choice of writer)."""

@@ -124,7 +124,7 @@ def test_a_database_change_between_preview_and_confirm_rolls_back(client, clerk,
 def test_a_constraint_violation_at_confirm_rolls_back(client, clerk, seed, monkeypatch):
     from django.db import IntegrityError
 
-    from disclosure.importing import sync
+    from disclosure.importing.writing import PlainWriter
 
     before = figures(emptied(seed))
     response = preview(client, seed, "liyang.csv", from_template(client, "utf-8"))
@@ -132,7 +132,7 @@ def test_a_constraint_violation_at_confirm_rolls_back(client, clerk, seed, monke
     def refuse(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(sync, "insert", refuse)
+    monkeypatch.setattr(PlainWriter, "insert", refuse)
     response = confirm(client, response)
     messages = [str(m) for m in response.wsgi_request._messages]
     assert "数据库拒绝了本次导入，未写入任何数据" in messages[0]

@@ -1,10 +1,12 @@
 """Statement lines across batches: what earlier batches wrote is asked of the database, so
-repeated keys, "其中" parents and their ambiguity are found as within one batch."""
+repeated keys, "其中" parents and their ambiguity are found as within one batch. With either
+writer: the plain one, and on PostgreSQL the command line's COPY writer."""
 
 import pytest
+from django.db import connection
 
 from disclosure.exports import rows as exports
-from disclosure.importing import sync
+from disclosure.importing import service, sync, writing
 from tests.disclosure.importing.import_files import long_csv
 from tests.disclosure.importing.test_import_service import (
     GOLDEN,
@@ -17,6 +19,13 @@ from tests.disclosure.importing.test_import_service import (
 
 pytestmark = pytest.mark.django_db
 ECONOMIC = "支出按性质分（经济分类）"
+WRITERS = ["plain", "copy"] if connection.vendor == "postgresql" else ["plain"]
+
+
+@pytest.fixture(autouse=True, params=WRITERS)
+def writer(request, monkeypatch):
+    if request.param == "copy":
+        monkeypatch.setattr(service, "new_writer", lambda fast=False: writing.new_writer(fast=True))
 
 
 @pytest.fixture

@@ -217,14 +217,14 @@ def test_dry_run_writes_nothing_but_meets_the_database(seed):
 def test_a_database_error_rolls_back_and_is_reported_in_chinese(seed, monkeypatch):
     from django.db import IntegrityError
 
-    from disclosure.importing import sync
+    from disclosure.importing.writing import PlainWriter
 
     before = figures(emptied(seed))
 
     def refuse(*args, **kwargs):
         raise IntegrityError('duplicate key value violates unique constraint "line_code"')
 
-    monkeypatch.setattr(sync, "insert", refuse)
+    monkeypatch.setattr(PlainWriter, "insert", refuse)
     report = run(seed, GOLDEN.read_bytes())
     assert not report.ok
     assert str(report.errors[0]).startswith("数据库拒绝了本次导入，未写入任何数据：")
