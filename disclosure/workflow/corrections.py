@@ -21,7 +21,6 @@ from disclosure.models import (
     COUNT_FIELDS,
     ConsolidatedUnit,
     Disclosure,
-    DisclosureStatus,
     Duty,
     GlossaryTerm,
     StaffingEntry,
@@ -31,10 +30,10 @@ from disclosure.models import (
     WorkTask,
     WorkTaskItem,
 )
-from disclosure.models.states import FROZEN_STATUSES, OPEN_STATUSES
+from disclosure.models.states import CORRECT, FROZEN_STATUSES, OPEN_STATUSES
 from disclosure.reconciliation.services import disclosure_reconcile
 
-from .services import _locked, _require_perm
+from .services import _locked, _require_permission, _require_source, _required_text
 
 # --- opening a correction -------------------------------------------------------------------
 
@@ -44,14 +43,11 @@ def disclosure_open_correction(
     *, disclosure: Disclosure, by: AbstractBaseUser, reason: str
 ) -> Disclosure:
     """A new draft revision with every row of the published one, for the clerks to correct."""
-    _require_perm(by, "disclosure.correct_disclosure", "只有审核人员可以发起更正。")
+    _require_permission(by, CORRECT)
     require_visible(by, disclosure)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("请填写更正原因。")
+    reason = _required_text(reason, CORRECT)
     original = _locked(disclosure)
-    if original.status != DisclosureStatus.PUBLISHED:
-        raise ValidationError("只能更正已发布的现行版本。")
+    _require_source(original, CORRECT)
     same_year = Disclosure.objects.filter(
         agency=original.agency_id, fiscal_year=original.fiscal_year_id
     )
