@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from disclosure.models import Disclosure, ExpenditureLine
-from disclosure.workflow import access as permissions
+from disclosure import access as permissions
 from disclosure.workflow import services
 from tests.factories import (
     AUDITOR,
