@@ -25,7 +25,8 @@ from disclosure.public import selectors
 from disclosure.workflow import services
 from tests.factories import CLERK, REVIEWER, publish, user_in_role
 
-pytestmark = pytest.mark.django_db
+# The Putuo document is loaded once for the module; each test's writes are rolled back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("putuo_for_module")]
 URL = "/agencies/putuo-ghzy/2024/"
 
 
