@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from disclosure.models import Disclosure, ExpenditureLine
 from disclosure import access as permissions
+from disclosure.models import Disclosure, ExpenditureLine
 from disclosure.workflow import services
 from tests.factories import (
     AUDITOR,
