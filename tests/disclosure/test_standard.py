@@ -133,28 +133,18 @@ def test_budget_versus_final_per_item(client, putuo):
     assert "预算数" in table07 and "2.85" in table07 and "0.39" in table07
 
 
-def test_change_on_last_year_with_explanation(client, putuo):
-    fy2023 = FiscalYear.objects.create(
-        year=2023,
-        disclosure_format="standard",
-        code_version=putuo.fiscal_year.code_version,
-        report_format=putuo.fiscal_year.report_format,
-    )
-    last = Disclosure.objects.create(agency=putuo.agency, fiscal_year=fy2023)
-    table05 = TableSpec.objects.get(report_format=fy2023.report_format, number="05")
-    total = ColumnSpec.objects.get(table=table05, label="合计")
-    row = ReportRow.objects.create(
-        disclosure=last, table=table05, order=1, code="2120101", name="行政运行"
-    )
-    Cell.objects.create(row=row, column=total, amount_yuan=Decimal("9000000.00"))  # 900.00 万元
+def test_change_on_last_year_with_explanation(client, db):
+    agency = AgencyFactory()
+    last = StandardDisclosureFactory(agency=agency, fiscal_year__year=2023)
+    add_row(last, "05", "行政运行", code="2120101", cells={"合计": "900.00"})
     publish(last)
-    draft = correction_of(putuo)
-    this_year = ReportRow.objects.get(disclosure=draft, table=table05, code="2120101")
-    this_year.explanation = "人员调整，行政运行支出增加。"
-    this_year.save()
+    this_year = StandardDisclosureFactory(agency=agency, fiscal_year__year=2024)
+    wan = {"合计": "1092.80", "基本支出": "1084.02", "项目支出": "8.77", "年初预算数": "1115.48"}
+    explanation = "人员调整，行政运行支出增加。"
+    add_row(this_year, "05", "行政运行", code="2120101", cells=wan, explanation=explanation)
 
-    client.force_login(user_in_role(CLERK, agencies=[putuo.agency]))
-    html = client.get(URL).content.decode()  # staff of the agency preview the new revision
+    client.force_login(user_in_role(CLERK, agencies=[agency]))
+    html = client.get(f"/agencies/{agency.slug}/2024/").content.decode()  # the clerk's preview
     assert "草稿预览" in html
     section = table_section(html, "05")
     row_html = re.search(r"2120101</td>.*?</tr>", section, re.S)[0]
