@@ -61,12 +61,14 @@ def module_transaction(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
+@pytest.fixture(autouse=True)
+def _shared_data_is_not_for_transactional_tests(request):
+    if "module_transaction" in request.fixturenames and _transactional(request):
+        pytest.fail("a transactional test cannot run inside its module's shared transaction")
+
+
 def _shared(request, name: str) -> bool:
-    if name not in request.fixturenames:
-        return False
-    if _transactional(request):
-        pytest.fail(f"{name}: a transactional test cannot share a module's transaction")
-    return True
+    return name in request.fixturenames
 
 
 def load_seed() -> None:
