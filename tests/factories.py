@@ -8,15 +8,26 @@ from django.utils import timezone
 
 from bureaus.models import Agency
 from disclosure.models import (
+    Cell,
+    CodeVersion,
+    ColumnSpec,
     Disclosure,
     Duty,
     ExpenditureLine,
+    ExplanationParagraph,
+    ExplanationSection,
     FiscalYear,
+    NarrativeFigure,
+    ReportFormat,
+    ReportRow,
     StaffingEntry,
+    TableNote,
+    TableSpec,
     ThreePublicExpense,
     WorkTask,
     WorkTaskItem,
 )
+from disclosure.models import reference_data as reference
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -166,3 +177,126 @@ def reopened(disclosure: Disclosure) -> Disclosure:
 
     reviewer = user_in_role(REVIEWER)
     return corrections.disclosure_open_correction(disclosure=disclosure, by=reviewer, reason="测试")
+
+
+# --- the standard format (2016+): tables of rows × columns, 情况说明 citing the figures ----------
+#
+# The formats are reference data loaded by a migration (fixtures/formats/shanghai-2024.json):
+# the factories look the tables and columns up, never create them, so a test builds only the
+# rows and figures its rule needs instead of loading the whole Putuo document.
+
+STANDARD_FORMAT, STANDARD_CODES = "shanghai-2024", "2018"
+
+
+def yuan(wan: str) -> Decimal:
+    """A figure as documents print it, "1092.80" 万元, in the exact 元 the database stores."""
+    return (Decimal(wan) * 10000).quantize(Decimal("0.01"))
+
+
+def _reference(model, key: str):
+    reference.ensure_loaded()  # a transactional test (live_server) flushed the migration's rows
+    return model.objects.get(key=key)
+
+
+def table_spec(number: str, report_format: ReportFormat | None = None) -> TableSpec:
+    """公开{number}表 of the format (the standard one unless given)."""
+    report_format = report_format or _reference(ReportFormat, STANDARD_FORMAT)
+    return TableSpec.objects.get(report_format=report_format, number=number)
+
+
+def column_spec(table: TableSpec, label: str, *, side: str = "") -> ColumnSpec:
+    return table.columns.get(side=side, label=label)
+
+
+class StandardFiscalYearFactory(FiscalYearFactory):
+    year = 2024
+    disclosure_format = "standard"
+    code_version = factory.LazyFunction(lambda: _reference(CodeVersion, STANDARD_CODES))
+    report_format = factory.LazyFunction(lambda: _reference(ReportFormat, STANDARD_FORMAT))
+
+
+class StandardDisclosureFactory(DisclosureFactory):
+    """A draft in the standard format: add rows with `add_row`, then `publish(disclosure)`."""
+
+    fiscal_year = factory.SubFactory(StandardFiscalYearFactory)
+
+
+class ReportRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportRow
+
+    disclosure = factory.SubFactory(StandardDisclosureFactory)
+    table = factory.LazyAttribute(
+        lambda o: table_spec("05", o.disclosure.fiscal_year.report_format)
+    )
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"项目{n}")
+
+
+class CellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cell
+
+    row = factory.SubFactory(ReportRowFactory)
+    column = factory.LazyAttribute(lambda o: o.row.table.columns.filter(side=o.row.side).first())
+    amount_yuan = Decimal("0.00")
+
+
+def add_row(
+    disclosure: Disclosure, number: str, name: str, *, cells: dict[str, str] | None = None, **fields
+) -> ReportRow:
+    """A printed row of 公开{number}表 with its figures in 万元 as printed, by column label:
+    add_row(d, "05", "行政运行", code="2120101", cells={"合计": "1092.80"})."""
+    table = table_spec(number, disclosure.fiscal_year.report_format)
+    row = ReportRowFactory(disclosure=disclosure, table=table, name=name, **fields)
+    for label, wan in (cells or {}).items():
+        CellFactory(row=row, column=column_spec(table, label, side=row.side), amount_yuan=yuan(wan))
+    return row
+
+
+class TableNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TableNote
+
+    disclosure = factory.SubFactory(StandardDisclosureFactory)
+    table = factory.LazyAttribute(
+        lambda o: table_spec("08", o.disclosure.fiscal_year.report_format)
+    )
+    text = "本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。"
+
+
+class NarrativeFigureFactory(factory.django.DjangoModelFactory):
+    """A figure only the prose states; `value` as the document states it (万元 by default)."""
+
+    class Meta:
+        model = NarrativeFigure
+
+    disclosure = factory.SubFactory(StandardDisclosureFactory)
+    section = "operating"
+    key = factory.Sequence(lambda n: f"数字{n}")
+    label = factory.LazyAttribute(lambda o: o.key)
+    value = Decimal("0.00")
+    unit = "万元"
+    order = factory.Sequence(lambda n: n)
+
+
+class ExplanationSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExplanationSection
+
+    disclosure = factory.SubFactory(StandardDisclosureFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    number = "一"
+    title = "收入支出决算总体情况说明"
+
+
+class ExplanationParagraphFactory(factory.django.DjangoModelFactory):
+    """A paragraph of 情况说明: it cites figures ([[c:表号|科目编码或项目|栏目]], [[f:引用名]])
+    and never types them."""
+
+    class Meta:
+        model = ExplanationParagraph
+
+    section = factory.SubFactory(ExplanationSectionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "本年度收支情况见下表。"

@@ -33,6 +33,16 @@ def test_seed_csv_matches_golden_bytes(client, seed):
     assert body(response) == (GOLDEN / "liyang-xinfang-2014.csv").read_bytes()
 
 
+def test_standard_csv_matches_golden_bytes(client, putuo):
+    """Every cell of the nine tables, then the 三公 counts. Checked by eye against the document
+    (/work/shared/samples/putuo-planning-resources-2024.txt), e.g. 公开01表 收入 9746.50,
+    05表 2120101 行政运行 1092.80, 07表 公务接待费 2.85/0.39, 接待 2 批次 26 人次."""
+    response = client.get("/agencies/putuo-ghzy/2024.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="putuo-ghzy-2024.csv"' in response["Content-Disposition"]
+    assert body(response) == (GOLDEN / "putuo-ghzy-2024.csv").read_bytes()
+
+
 def test_csv_starts_with_bom_and_carries_every_figure_of_the_document(client, seed, seed_text):
     data = body(client.get("/agencies/liyang-xinfang/2014.csv"))
     assert data.startswith("\ufeff".encode())

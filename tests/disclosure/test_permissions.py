@@ -5,11 +5,13 @@ Each action returns True only when it both ran and showed or changed the target'
 in ACTIONS and one word in ALLOWED.
 """
 
+import copy
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from bureaus.models import Agency
 from disclosure import access as permissions
 from disclosure.exports import rows as exports
 from disclosure.importing import disclosure_import
@@ -28,7 +30,8 @@ from tests.factories import (
     user_in_role,
 )
 
-pytestmark = pytest.mark.django_db
+# The two worlds are built once for the module; each test's writes are rolled back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("worlds_for_module")]
 
 BASE = "/admin/disclosure/disclosure/"
 
@@ -53,6 +56,15 @@ class World:
         elif status == "submitted":
             Disclosure.objects.filter(pk=disclosure.pk).update(status="submitted")
         return disclosure
+
+    def fresh(self) -> "World":
+        """The same world read again from the database: a test may change its instances."""
+        world = copy.copy(self)
+        world.agency = Agency.objects.get(pk=self.agency.pk)
+        world.published, world.draft, world.submitted = (
+            reload(d) for d in (self.published, self.draft, self.submitted)
+        )
+        return world
 
     def figure(self, status: str) -> str:
         return f"{self.tag}{status}数字"
@@ -172,9 +184,15 @@ ALLOWED = {
 }
 
 
+@pytest.fixture(scope="module")
+def worlds_for_module(module_transaction, django_db_blocker):
+    with django_db_blocker.unblock():
+        return World("本"), World("他")
+
+
 @pytest.fixture
-def worlds(db):
-    return World("本"), World("他")
+def worlds(db, worlds_for_module):
+    return tuple(world.fresh() for world in worlds_for_module)
 
 
 def login(client, role: str, own_agency):

@@ -27,7 +27,8 @@ from tests.factories import (
     user_in_role,
 )
 
-pytestmark = pytest.mark.django_db
+# Both documents are loaded once for the module; each test's writes are rolled back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_for_module", "putuo_for_module")]
 SEED_URL = "/agencies/liyang-xinfang/2014/"
 PUTUO_URL = "/agencies/putuo-ghzy/2024/"
 SEED_SENTENCE = "基本支出 140.82 万元，其中列明 111.14 万元，未列明 29.68 万元"

@@ -21,27 +21,29 @@ from disclosure.models import (
 from disclosure.reconciliation.engine import RULES_BY_CODE, reconcile
 from disclosure.reconciliation.selectors import load_facts, reconciliation_errors
 from disclosure.reconciliation.services import disclosure_reconcile
+from tests.conftest import draft
 from tests.factories import (
     DisclosureFactory,
     ExpenditureLineFactory,
     FiscalYearFactory,
     publish,
-    reopened,
 )
 
-pytestmark = pytest.mark.django_db
+# The Putuo document, reopened, once for the module (each test's writes are rolled back); the
+# small seed is loaded by the tests that ask for it, so that only they see two agencies.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("putuo_draft_for_module")]
 
 
 # The engine reads drafts and published revisions alike; these tests change figures, which only
 # a draft allows, so the demo documents are reopened as correction drafts (same figures).
 @pytest.fixture
-def putuo(putuo):
-    return reopened(putuo)
+def putuo(request, putuo):
+    return draft(request, "putuo_draft_for_module", putuo)
 
 
 @pytest.fixture
-def seed(seed):
-    return reopened(seed)
+def seed(request, seed):
+    return draft(request, "seed_draft_for_module", seed)
 
 
 W = Decimal(10000)

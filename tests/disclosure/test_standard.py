@@ -20,13 +20,23 @@ from disclosure.models import (
     FiscalYear,
     ReportRow,
     TableSpec,
-    ThreePublicExpense,
 )
 from disclosure.public import selectors
 from disclosure.workflow import corrections, services
-from tests.factories import CLERK, REVIEWER, publish, user_in_role
+from tests.factories import (
+    CLERK,
+    REVIEWER,
+    AgencyFactory,
+    ExplanationSectionFactory,
+    StandardDisclosureFactory,
+    ThreePublicExpenseFactory,
+    add_row,
+    publish,
+    user_in_role,
+)
 
-pytestmark = pytest.mark.django_db
+# The Putuo document is loaded once for the module; each test's writes are rolled back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("putuo_for_module")]
 URL = "/agencies/putuo-ghzy/2024/"
 
 
@@ -124,28 +134,18 @@ def test_budget_versus_final_per_item(client, putuo):
     assert "预算数" in table07 and "2.85" in table07 and "0.39" in table07
 
 
-def test_change_on_last_year_with_explanation(client, putuo):
-    fy2023 = FiscalYear.objects.create(
-        year=2023,
-        disclosure_format="standard",
-        code_version=putuo.fiscal_year.code_version,
-        report_format=putuo.fiscal_year.report_format,
-    )
-    last = Disclosure.objects.create(agency=putuo.agency, fiscal_year=fy2023)
-    table05 = TableSpec.objects.get(report_format=fy2023.report_format, number="05")
-    total = ColumnSpec.objects.get(table=table05, label="合计")
-    row = ReportRow.objects.create(
-        disclosure=last, table=table05, order=1, code="2120101", name="行政运行"
-    )
-    Cell.objects.create(row=row, column=total, amount_yuan=Decimal("9000000.00"))  # 900.00 万元
+def test_change_on_last_year_with_explanation(client, db):
+    agency = AgencyFactory()
+    last = StandardDisclosureFactory(agency=agency, fiscal_year__year=2023)
+    add_row(last, "05", "行政运行", code="2120101", cells={"合计": "900.00"})
     publish(last)
-    draft = correction_of(putuo)
-    this_year = ReportRow.objects.get(disclosure=draft, table=table05, code="2120101")
-    this_year.explanation = "人员调整，行政运行支出增加。"
-    this_year.save()
+    this_year = StandardDisclosureFactory(agency=agency, fiscal_year__year=2024)
+    wan = {"合计": "1092.80", "基本支出": "1084.02", "项目支出": "8.77", "年初预算数": "1115.48"}
+    explanation = "人员调整，行政运行支出增加。"
+    add_row(this_year, "05", "行政运行", code="2120101", cells=wan, explanation=explanation)
 
-    client.force_login(user_in_role(CLERK, agencies=[putuo.agency]))
-    html = client.get(URL).content.decode()  # staff of the agency preview the new revision
+    client.force_login(user_in_role(CLERK, agencies=[agency]))
+    html = client.get(f"/agencies/{agency.slug}/2024/").content.decode()  # the clerk's preview
     assert "草稿预览" in html
     section = table_section(html, "05")
     row_html = re.search(r"2120101</td>.*?</tr>", section, re.S)[0]
@@ -210,7 +210,7 @@ def test_csv_carries_every_cell_and_reads_back_to_the_same_figures(client, putuo
     assert counts["公务接待费"]["接待批次"] == "2" and counts["公务接待费"]["接待人次"] == "26"
 
 
-def test_code_versions_resolve_by_year(putuo, seed):
+def test_code_versions_resolve_by_year(db):
     assert (
         selectors.classification_for(year=2014, scheme="functional", code="210").name
         == "医疗卫生与计划生育支出"
@@ -226,15 +226,24 @@ def test_code_versions_resolve_by_year(putuo, seed):
     assert selectors.code_version_for_year(2016).key == "2014"
 
 
-def test_row_with_a_code_of_another_version_is_refused(putuo):
-    row = ReportRow.objects.filter(disclosure=putuo, code="210").first()
+def test_row_with_a_code_of_another_version_is_refused(db):
+    row = add_row(
+        StandardDisclosureFactory(),
+        "03",
+        "卫生健康支出",
+        code="210",
+        classification=selectors.classification_for(year=2024, scheme="functional", code="210"),
+    )
+    row.full_clean()  # the 2024 code is accepted
     row.classification = selectors.classification_for(year=2014, scheme="functional", code="210")
     with pytest.raises(ValidationError, match="不属于本年度使用的科目版本"):
         row.full_clean()
 
 
-def test_paragraphs_refuse_typed_figures_and_dangling_references(putuo):
-    section = putuo.explanation_sections.first()
+def test_paragraphs_refuse_typed_figures_and_dangling_references(db):
+    disclosure = StandardDisclosureFactory()
+    add_row(disclosure, "05", "合计", role="total", cells={"合计": "9746.50"})
+    section = ExplanationSectionFactory(disclosure=disclosure)
     with pytest.raises(ValidationError, match="不要直接输入"):
         ExplanationParagraph(section=section, order=99, text="支出合计 123.45 万元。").full_clean()
     with pytest.raises(ValidationError, match="引用不存在"):
@@ -248,8 +257,11 @@ def test_paragraphs_refuse_typed_figures_and_dangling_references(putuo):
     check_references(good)
 
 
-def test_standard_three_public_amount_lives_in_table_07(putuo):
-    record = ThreePublicExpense.objects.get(disclosure=putuo, item="reception")
+def test_standard_three_public_amount_lives_in_table_07(db):
+    record = ThreePublicExpenseFactory(
+        disclosure=StandardDisclosureFactory(), item="reception", amount_yuan=None
+    )
+    record.full_clean()  # counts and remarks only: the amounts are cells of 公开07表
     record.amount_yuan = Decimal("3900.00")
     with pytest.raises(ValidationError, match="公开07表"):
         record.full_clean()
@@ -300,15 +312,10 @@ def test_clerk_edits_a_row_and_its_cells_in_wan(client, putuo):
     assert format_wan(row.cells.get(column__label="合计").amount_yuan) == "1092.80"
 
 
-def test_clerk_lays_out_a_new_standard_disclosure(client, putuo):
-    fy2025 = FiscalYear.objects.create(
-        year=2025,
-        disclosure_format="standard",
-        code_version=putuo.fiscal_year.code_version,
-        report_format=putuo.fiscal_year.report_format,
-    )
-    draft = Disclosure.objects.create(agency=putuo.agency, fiscal_year=fy2025)
-    client.force_login(user_in_role(CLERK, agencies=[putuo.agency]))
+def test_clerk_lays_out_a_new_standard_disclosure(client, db):
+    agency = AgencyFactory()
+    draft = StandardDisclosureFactory(agency=agency, fiscal_year__year=2025)
+    client.force_login(user_in_role(CLERK, agencies=[agency]))
     action = {"action": "add_table_rows", "_selected_action": [draft.pk]}
     response = client.post("/admin/disclosure/disclosure/", action, follow=True)
     assert "已生成 89 行" in response.content.decode()
@@ -320,7 +327,7 @@ def test_clerk_lays_out_a_new_standard_disclosure(client, putuo):
     assert ReportRow.objects.filter(disclosure=draft).count() == 89  # idempotent
     # A 2014-format year has no tables to lay out: a clear message, nothing written.
     simple = Disclosure.objects.create(
-        agency=putuo.agency,
+        agency=agency,
         fiscal_year=FiscalYear.objects.create(year=2013, disclosure_format="2014"),
     )
     response = client.post(

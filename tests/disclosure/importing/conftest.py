@@ -3,26 +3,19 @@
 
 import pytest
 
-from disclosure.workflow import corrections
-from tests.factories import CLERK, REVIEWER, user_in_role
-
-
-def reopened(disclosure):
-    reviewer = user_in_role(REVIEWER)
-    return corrections.disclosure_open_correction(
-        disclosure=disclosure, by=reviewer, reason="导入测试"
-    )
+from tests.conftest import draft
+from tests.factories import CLERK, user_in_role
 
 
 @pytest.fixture
-def seed(seed):
+def seed(request, seed):
     """The seed's figures in an open draft (revision 2) of 溧阳市信访局 2014."""
-    return reopened(seed)
+    return draft(request, "seed_draft_for_module", seed)
 
 
 @pytest.fixture
-def putuo(putuo):
-    return reopened(putuo)
+def putuo(request, putuo):
+    return draft(request, "putuo_draft_for_module", putuo)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from tests.disclosure.importing.import_files import long_xlsx
 from tests.disclosure.importing.test_import_service import emptied, export_bytes, figures, seed_rows
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# The seed, reopened, once for the module; each test's writes are rolled back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_draft_for_module")]
 LINES = "/admin/disclosure/expenditureline/"
 THREE = "/admin/disclosure/threepublicexpense/"
 MODELS = ["expenditureline", "threepublicexpense", "cell", "reportrow"]

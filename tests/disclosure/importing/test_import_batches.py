@@ -17,7 +17,8 @@ from tests.disclosure.importing.test_import_service import (
     seed_rows,
 )
 
-pytestmark = pytest.mark.django_db
+# The seed, reopened, once for the module; each test's writes are rolled back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_draft_for_module")]
 ECONOMIC = "支出按性质分（经济分类）"
 WRITERS = ["plain", "copy"] if connection.vendor == "postgresql" else ["plain"]
 
