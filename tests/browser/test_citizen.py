@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-GOLDEN_CSV = Path(__file__).parent.parent / "disclosure" / "golden" / "liyang-xinfang-2014.csv"
+GOLDEN_CSV = (
+    Path(__file__).parent.parent / "disclosure" / "exports" / "golden" / "liyang-xinfang-2014.csv"
+)
 DETAIL = "/agencies/liyang-xinfang/2014/"
 HEADINGS = [
     "一、概况",

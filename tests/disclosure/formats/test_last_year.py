@@ -7,7 +7,7 @@ import pytest
 from disclosure.reconciliation.engine import Facts, ThreePublic, reconcile
 from disclosure.reconciliation.engine.remarks import DOWN, FLAT, UP, contradiction, stated
 from disclosure.reconciliation.selectors import load_facts
-from tests.disclosure.test_seed_page import page_text
+from tests.disclosure.public.test_seed_page import page_text
 from tests.factories import (
     DisclosureFactory,
     ExpenditureLineFactory,
@@ -124,8 +124,8 @@ def test_direction_and_stated_percentage_against_the_figures(remark, now, contra
 
 
 def test_the_rule_reads_the_standard_formats_table_07_too():
-    from tests.disclosure.reconciliation_facts import facts as standard_facts
-    from tests.disclosure.reconciliation_facts import table07
+    from tests.disclosure.reconciliation.facts import facts as standard_facts
+    from tests.disclosure.reconciliation.facts import table07
 
     then = standard_facts(table07())
     now = standard_facts(table07())

@@ -12,7 +12,7 @@ from tests.disclosure.importing.import_files import long_csv, long_xlsx, putuo_w
 from tests.factories import AgencyFactory, DisclosureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-GOLDEN = Path(__file__).parent.parent / "golden" / "liyang-xinfang-2014.csv"
+GOLDEN = Path(__file__).parent.parent / "exports" / "golden" / "liyang-xinfang-2014.csv"
 
 
 def seed_rows() -> list[list[str]]:

@@ -8,7 +8,7 @@ from disclosure.reconciliation.engine import Column, Facts, Line, Row, Table, Th
 
 W = Decimal(10000)
 FORMAT = json.loads(
-    (Path(__file__).resolve().parents[2] / "fixtures/formats/shanghai-2024.json").read_text(
+    (Path(__file__).resolve().parents[3] / "fixtures/formats/shanghai-2024.json").read_text(
         encoding="utf-8"
     )
 )

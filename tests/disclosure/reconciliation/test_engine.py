@@ -13,7 +13,7 @@ from disclosure.reconciliation.engine import (
     rounding_tolerance,
     wan,
 )
-from tests.disclosure.reconciliation_facts import (
+from tests.disclosure.reconciliation.facts import (
     facts,
     item,
     line,

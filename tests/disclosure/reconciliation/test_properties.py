@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from disclosure.reconciliation.engine import Facts, Line, ThreePublic, reconcile
-from tests.disclosure.reconciliation_facts import row, table
+from tests.disclosure.reconciliation.facts import row, table
 
 PROPERTIES = settings(max_examples=50, deadline=None)
 FEN = Decimal("0.01")

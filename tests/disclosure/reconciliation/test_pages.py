@@ -16,7 +16,7 @@ from bureaus.models import Agency
 from disclosure.models import Disclosure, ReconciliationFinding, ReportRow
 from disclosure.reconciliation import views as reconciliation_views
 from disclosure.reconciliation.services import disclosure_reconcile
-from tests.disclosure.test_admin import ADD_URL, disclosure_post
+from tests.disclosure.admin.test_disclosures import ADD_URL, disclosure_post
 from tests.factories import (
     AUDITOR,
     CLERK,
