@@ -135,7 +135,7 @@ X_FRAME_OPTIONS = "DENY"
 # django-import-export: every import runs in one transaction and is rolled back on any error.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Importing needs the change permission (admin_import.py also asks for add and delete);
+# Importing needs the change permission (admin/importing.py also asks for add and delete);
 # exporting needs view. A view-only user gets 403 on the import pages.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -89,7 +89,7 @@ class Disclosure(models.Model):
     next `revision`, pointing at the revision it `corrects`; publishing it supersedes the old one.
     """
 
-    disclosure_path = ""  # the row is its own disclosure (see immutability.DisclosurePart)
+    disclosure_path = ""  # the row is its own disclosure (see models.frozen.DisclosurePart)
 
     agency = models.ForeignKey(
         Agency, verbose_name="单位", on_delete=models.PROTECT, related_name="disclosures"

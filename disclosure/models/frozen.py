@@ -211,7 +211,7 @@ class DisclosurePart(models.Model):
     """A row that belongs to one disclosure: audited, and frozen when the disclosure is.
 
     `disclosure_path` is the lookup from the row to its Disclosure; the admin scoping
-    (disclosure/permissions.py) follows the same path to the row's agency.
+    (disclosure/access.py) follows the same path to the row's agency.
     """
 
     disclosure_path = "disclosure"

@@ -38,7 +38,7 @@ class DisclosurePage:
     three_public: list  # the 三公 records in item order, with their counts phrase
     part: object = None  # the format's page_part: statements, or tables and 情况说明
     corrections: list[Correction] = field(default_factory=list)  # newest first
-    reconciliation: object = None  # reconciliation_selectors.Summary: the 数据核对 section
+    reconciliation: object = None  # reconciliation.selectors.Summary: the 数据核对 section
 
     @property
     def quota_total(self) -> int:

@@ -29,7 +29,7 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
     """Check every identity of the disclosure and replace its stored findings.
 
     The save that triggers this is never refused; publication refuses errors (see
-    reconciliation_selectors.reconciliation_errors). With `follow`, next year's disclosure of
+    reconciliation.selectors.reconciliation_errors). With `follow`, next year's disclosure of
     the same agency is checked again too, since its change on last year depends on this one.
     """
     findings = reconcile(load_facts(disclosure=disclosure))

@@ -4,7 +4,8 @@ Real disclosures break their own arithmetic (DOMAIN.md §3). `reconcile(facts)` 
 rule in RULES on a Facts snapshot and returns Findings: the rule, a severity, the figures
 involved with their values, the difference and the rounding tolerance, and a Chinese sentence.
 
-Pure: no queries and no models here. reconciliation_selectors.load_facts() loads the snapshot
+Pure: no queries here (only the Severity choices come from models.findings, where findings are
+stored). reconciliation.selectors.load_facts() loads the snapshot
 in a fixed number of queries; tests build Facts by hand. Amounts are exact Decimal 元.
 
 facts.py is the snapshot; findings.py the shared arithmetic (sums, tolerance, sentences);
