@@ -4,6 +4,7 @@ The roles themselves (groups and permissions) come from migration disclosure/000
 only creates one user per role and binds the demo clerk to the seed's agency.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +24,13 @@ class Command(BaseCommand):
     help = "创建演示账号（管理员、录入员、审核人员、审计人员）并打印登录信息。"
 
     def handle(self, *args, **options):
+        # The passwords are printed in the README: on a real site they would be a back door
+        # (and it would reset a real superuser's password). Only the demo runs with DEBUG on.
+        if not settings.DEBUG:
+            raise CommandError(
+                "演示账号的密码是公开的，只能在演示环境（DEBUG=1）中创建；"
+                "本站点未开启 DEBUG，未做任何修改。"
+            )
         User = get_user_model()
         logins = [("管理员", "admin", "admin-demo-2014")]
         admin, _ = User.objects.get_or_create(username="admin")
