@@ -64,7 +64,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "disclosure.config.errors.MethodNotAllowedPage",
 ]
+# A refused CSRF check answers in Chinese (Django's own page is English, for developers).
+CSRF_FAILURE_VIEW = "disclosure.config.errors.csrf_failure"
 
 ROOT_URLCONF = "disclosure.config.urls"
 WSGI_APPLICATION = "disclosure.config.wsgi.application"

@@ -1,0 +1,44 @@
+"""Errors a citizen or clerk can meet are pages in Chinese, not Django's English defaults."""
+
+import pytest
+from django.test import Client
+
+from disclosure.models import Disclosure
+from tests.factories import CLERK, DisclosureFactory, ExpenditureLineFactory, user_in_role
+
+pytestmark = pytest.mark.django_db
+
+
+def workflow_url(disclosure: Disclosure, step: str) -> str:
+    return f"/admin/disclosure/disclosure/{disclosure.pk}/workflow/{step}/"
+
+
+def test_a_get_to_a_post_only_step_is_a_chinese_405_page(client):
+    disclosure = DisclosureFactory()
+    client.force_login(user_in_role(CLERK, agencies=[disclosure.agency]))
+    response = client.get(workflow_url(disclosure, "submit"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    text = response.content.decode()
+    assert "不支持该请求方式" in text and "POST" in text
+    assert Disclosure.objects.get(pk=disclosure.pk).status == "draft"  # nothing happened
+
+
+def test_a_refused_step_is_a_chinese_403_page_with_the_reason(client):
+    disclosure = DisclosureFactory()
+    ExpenditureLineFactory(disclosure=disclosure)
+    client.force_login(user_in_role(CLERK, agencies=[disclosure.agency]))
+    response = client.post(workflow_url(disclosure, "publish"))
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "无权访问" in text and "只有审核人员可以发布决算公开。" in text
+    assert Disclosure.objects.get(pk=disclosure.pk).status == "draft"
+
+
+def test_a_refused_csrf_check_is_a_chinese_page_and_logs_nobody_in():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "表单已失效" in text and "CSRF" not in text
+    assert "_auth_user_id" not in client.session
