@@ -130,8 +130,21 @@ WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "admin:login"
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# HTTPS=1 behind TLS (README, "Deploy"): cookies only over HTTPS, plain HTTP redirected, and
+# browsers told to use HTTPS for HSTS_SECONDS (a year unless set; start low when first enabling:
+# a browser that has seen it refuses plain HTTP until it expires). SECURE_COOKIES=1 alone is the
+# older switch for the cookies only.
+HTTPS = env_bool("HTTPS")
+SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD")
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (never trust it otherwise: a
+# client could claim HTTPS).
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
