@@ -6,6 +6,7 @@ SQLite file under var/ is the embedded default.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "pgtrigger",
+    "axes",
     "bureaus",
     "disclosure",
 ]
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "disclosure.config.errors.MethodNotAllowedPage",
+    # Last, as django-axes requires: it answers a locked-out login with templates/lockout.html.
+    "axes.middleware.AxesMiddleware",
 ]
 # A refused CSRF check answers in Chinese (Django's own page is English, for developers).
 CSRF_FAILURE_VIEW = "disclosure.config.errors.csrf_failure"
@@ -129,6 +133,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES, even with the right password; a
+# success resets the count. By pair, so an attacker cannot lock a clerk out from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # HTTPS=1 behind TLS (README, "Deploy"): cookies only over HTTPS, plain HTTP redirected, and
 # browsers told to use HTTPS for HSTS_SECONDS (a year unless set; start low when first enabling:

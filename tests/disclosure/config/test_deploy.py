@@ -21,7 +21,13 @@ PRODUCTION_ENV = {
 
 
 def check_deploy(env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "SECRET_KEY"}
+    # Not the test process's own Django variables (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which a production environment must not have).
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "SECRET_KEY" and not k.startswith("DJANGO_")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
