@@ -63,6 +63,11 @@ class Manifest:
     def filename(self) -> str:
         return f"{self.name}.zip"
 
+    @property
+    def built_at_text(self) -> str:
+        """As the page prints it, Beijing time: "2024-09-30 10:00:00"."""
+        return self.built_at[:19].replace("T", " ")
+
 
 def packages_root() -> Path:
     return Path(settings.PACKAGES_ROOT)

@@ -261,7 +261,7 @@ def test_the_downloads_page_lists_each_package(client, root):
     for manifest in packages.built_packages():
         assert f'href="/downloads/{manifest.name}.zip"' in page
         assert manifest.sha256 in page and f"{manifest.size} 字节" in page
-        assert manifest.built_at in page
+        assert manifest.built_at_text in page and manifest.title in page
 
 
 def test_a_package_is_served_with_its_length_and_checksum(client, root):
