@@ -49,7 +49,8 @@ def _notify_published(disclosure_id: int) -> None:
         try:
             callback(disclosure)
         except Exception:
-            logger.exception("发布后的处理失败（%s）：%s", callback.__qualname__, disclosure)
+            name = getattr(callback, "__qualname__", repr(callback))
+            logger.exception("发布后的处理失败（%s）：%s", name, disclosure)
 
 
 # --- the reconciliation engine's plug ------------------------------------------------------------
