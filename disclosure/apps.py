@@ -9,3 +9,11 @@ class DisclosureConfig(AppConfig):
         # The formats register themselves, and declare to the models where a 三公 amount lives
         # (ThreePublicExpense.clean reads it), before any request, command or test runs.
         from disclosure import formats  # noqa: F401
+
+        # After a publication commits, the year's data package is built again. Registered here,
+        # explicitly: the workflow sits below the exports and cannot call them itself.
+        from disclosure.exports.packages import rebuild_after_publish
+        from disclosure.workflow.services import on_published
+
+        if rebuild_after_publish not in on_published:
+            on_published.append(rebuild_after_publish)

@@ -157,3 +157,11 @@ def putuo(request, db):
 @pytest.fixture
 def putuo_source() -> dict:
     return json.loads((PUTUO_SOURCE / "disclosure.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def packages_root(tmp_path_factory):
+    """A publication rebuilds its year's data package once it commits, which transactional
+    tests (live_server) reach: into a temporary folder, never the checkout's var/packages/."""
+    with override_settings(PACKAGES_ROOT=tmp_path_factory.mktemp("packages")):
+        yield

@@ -134,6 +134,10 @@ STORAGES = {
 # Without collectstatic (tests, the demo) whitenoise finds files through the finders.
 WHITENOISE_USE_FINDERS = True
 
+# The data packages (/downloads/): zips and their manifests, built by `manage.py build_packages`
+# and again after each publication. Outside the code; the web server may serve it as static files.
+PACKAGES_ROOT = Path(os.environ.get("PACKAGES_ROOT", BASE_DIR / "var" / "packages"))
+
 LOGIN_URL = "admin:login"
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from

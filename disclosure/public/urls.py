@@ -31,4 +31,6 @@ urlpatterns = [
     path("years/<year:year>/", views.year_detail, name="year_detail"),
     path("years/<year:year>.csv", export_views.year_csv, name="year_csv"),
     path("all.csv", export_views.all_csv, name="all_csv"),
+    path("downloads/", export_views.downloads, name="downloads"),
+    path("downloads/<str:name>.zip", export_views.download_package, name="download_package"),
 ]

@@ -6,6 +6,9 @@ and records who did it, with the reason, in the audit trail. Saves of a disclosu
 outside the workflow go through disclosure_check_version and disclosure_figures_changed.
 """
 
+import logging
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,6 +33,25 @@ from disclosure.models.states import (
 from disclosure.reconciliation.engine import Finding, reconcile
 from disclosure.reconciliation.selectors import load_facts
 from disclosure.reconciliation.services import disclosure_reconcile
+
+logger = logging.getLogger(__name__)
+
+# Called with each disclosure published (a correction's too), once the publication has
+# committed. The rooms above the workflow, which it may not import, register here (exports
+# rebuilds the year's data package; see disclosure/apps.py). A failing callback is logged and
+# never undoes or blocks the publication: that has committed already.
+on_published: list[Callable[[Disclosure], None]] = []
+
+
+def _notify_published(disclosure_id: int) -> None:
+    disclosure = Disclosure.objects.select_related("agency", "fiscal_year").get(pk=disclosure_id)
+    for callback in list(on_published):
+        try:
+            callback(disclosure)
+        except Exception:
+            name = getattr(callback, "__qualname__", repr(callback))
+            logger.exception("发布后的处理失败（%s）：%s", name, disclosure)
+
 
 # --- the reconciliation engine's plug ------------------------------------------------------------
 
@@ -181,12 +203,14 @@ def disclosure_publish(
     disclosure.status = PUBLISH.target
     disclosure.published_at = timezone.now()
     disclosure.publication_note = note
-    return _save_step(
+    disclosure = _save_step(
         disclosure,
         by=by,
         reason="发布",
         fields=["status", "published_at", "publication_note"],
     )
+    transaction.on_commit(lambda pk=disclosure.pk: _notify_published(pk))
+    return disclosure
 
 
 def _supersede(previous: Disclosure, *, by, revision: int) -> None:
