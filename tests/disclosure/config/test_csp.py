@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "/agencies/putuo-ghzy/2024/",
     "/years/2014/",
     "/years/2024/",
+    "/downloads/",
     "/no-such-page/",
 ]
 # What a strict policy (script-src 'self'; style-src 'self') would refuse in a page.
