@@ -109,7 +109,7 @@ def _amount(unit: str) -> fields.Field:
 def _count(name: str) -> fields.Field:
     return fields.Field(
         attribute=name,
-        column_name=exports.HEADER[9 + COUNT_FIELDS.index(name)],
+        column_name=exports.FIGURE_HEADER[9 + COUNT_FIELDS.index(name)],
         widget=CountWidget(),
     )
 
@@ -197,7 +197,7 @@ class FiguresResource(resources.ModelResource):
         return result
 
     def get_export_headers(self, selected_fields=None):
-        return list(exports.HEADER)
+        return list(exports.FIGURE_HEADER)
 
 
 def _records(dataset) -> list[Record]:

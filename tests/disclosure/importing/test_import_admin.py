@@ -60,7 +60,7 @@ def from_template(client, encoding: str) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(seed_rows())
+    writer.writerows(row[: len(header)] for row in seed_rows())
     return out.getvalue().encode(encoding)
 
 
@@ -197,7 +197,7 @@ def test_template_downloads(client, clerk):
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert [c.value for c in book["导入数据"][1]] == exports.HEADER
+    assert [c.value for c in book["导入数据"][1]] == exports.FIGURE_HEADER
     assert book.sheetnames == ["导入数据", "填写说明"]
     body = client.get(LINES + "import-template.csv").content
     assert body.startswith("\ufeff".encode()) and b"\r\n" in body
