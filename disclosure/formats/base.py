@@ -98,6 +98,11 @@ class Format(ABC):
     # --- exports ---------------------------------------------------------------------------
 
     @abstractmethod
+    def printed_tables(self, page: Any) -> list:
+        """The page's tables as `printed.PrintedTable`s (the downloads' sheets): `page` is the
+        disclosure page with this format's `page_part` in `page.part`."""
+
+    @abstractmethod
     def export_streams(self, disclosures: QuerySet) -> list[ExportStream]:
         """The format's own figures of these disclosures, streamed in disclosure order."""
 

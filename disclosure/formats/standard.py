@@ -27,6 +27,7 @@ from disclosure.models import (
 
 from .base import MONEY, ExportFigure, Format, register
 from .citations import count_values
+from .printed import standard_tables
 from .standard_page import previous_disclosure, standard_page
 
 
@@ -102,6 +103,9 @@ class Standard(Format):
         part.units = list(disclosure.units.all())
         part.glossary = list(disclosure.glossary.all())
         return part
+
+    def printed_tables(self, page) -> list:
+        return standard_tables(page)
 
     def export_streams(self, disclosures) -> list:
         """Every cell the page prints, a blank one with no amount (README, "CSV"), and the

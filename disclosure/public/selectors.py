@@ -101,6 +101,11 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
     return page
 
 
+def printed_tables(page: DisclosurePage) -> list:
+    """The page's tables as plain data (formats.printed), for its spreadsheet download."""
+    return format_for(page.disclosure).printed_tables(page)
+
+
 def published_with_totals():
     """Current published revisions with their totals (`income_yuan`, `expenditure_yuan`,
     `basic_yuan`, `project_yuan`, `three_public_yuan` and one per 三公 item), for lists.
