@@ -75,7 +75,9 @@ def agency_csv(request, slug: str):
 
 def agency_xlsx(request, slug: str):
     context = _agency(slug)
-    content = workbooks.agency_workbook(**context)
+    content = workbooks.agency_workbook(
+        agency=context["agency"], disclosures=context["disclosures"]
+    )
     return xlsx_response(content, f"{slug}.xlsx")
 
 
