@@ -1,4 +1,5 @@
-"""CSV exports for auditors: a public interface with stable columns (see README, "CSV").
+"""CSV exports for auditors: a public interface with stable columns (see README, "CSV"; the
+columns and what they hold are in columns.py).
 
 One row per figure. Pure generators of rows; the views only stream them. Amounts are exact:
 万元 rounded half up to two decimals as the documents print them, and 元 to the fen.
@@ -6,6 +7,9 @@ One row per figure. Pure generators of rows; the views only stream them. Amounts
 
 import heapq
 from collections.abc import Iterable, Iterator
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
@@ -18,31 +22,19 @@ from disclosure.models import (
     COUNT_FIELDS,
     ColumnSpec,
     Disclosure,
+    DisclosureStatus,
     ReportRow,
     ThreePublicExpense,
     ThreePublicItem,
 )
 
-HEADER = [
-    "单位",
-    "年度",
-    "报表",
-    "科目编码",
-    "项目",
-    "上级项目",
-    "栏目",
-    "金额（万元）",
-    "金额（元）",
-    "出国团组数",
-    "出国人次",
-    "购置车辆数",
-    "年末公务用车保有量",
-    "接待批次",
-    "接待人次",
-    "陪同人数",
-    "外宾接待批次",
-    "外宾接待人次",
-]
+from .columns import COLUMNS, FIGURE_COLUMNS
+
+HEADER = [c.name for c in COLUMNS]
+# The long layout an import reads and the admin exports: the columns before 0.2.0's.
+FIGURE_HEADER = [c.name for c in FIGURE_COLUMNS]
+DOCUMENT_KIND = "决算"  # 预算 will come with the budget document
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 THREE_PUBLIC_LABEL = "“三公”经费"
 # The measure column: every figure of the 2014 format is a final (决算) amount; the standard
 # format adds 预算数 and the 合计/基本支出/项目支出 columns under the same header.
@@ -54,6 +46,31 @@ CHUNK = 2000
 # Python, and the merge below relies on both streams agreeing on the order.
 def _key(disclosure) -> tuple:
     return (disclosure.fiscal_year.year, disclosure.agency_id, disclosure.pk)
+
+
+def published_text(published_at: datetime | None) -> str:
+    """ISO 8601 in Beijing time with its offset, whole seconds: 2024-09-30T10:00:00+08:00."""
+    if published_at is None:
+        return ""
+    return published_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat()
+
+
+@lru_cache(maxsize=256)
+def _document(status: str, revision: int, published_at: datetime | None) -> tuple[str, ...]:
+    # Every row of a disclosure repeats these: computed once per revision, not per figure.
+    label = DisclosureStatus(status).label
+    return (DOCUMENT_KIND, label, str(revision), published_text(published_at))
+
+
+def document_columns(disclosure: Disclosure, *, explanation: str = "", remark: str = "") -> list:
+    """The columns since 0.2.0: the document, its status, revision and publication time, then
+    the figure's 说明 and 同比情况."""
+    d = disclosure
+    return [
+        *_document(d.status, d.revision, d.published_at),
+        neutralise(explanation),
+        neutralise(remark),
+    ]
 
 
 def figure_row(figure: ExportFigure) -> list[str]:
@@ -70,6 +87,7 @@ def figure_row(figure: ExportFigure) -> list[str]:
         format_wan(figure.amount_yuan),
         format_yuan(figure.amount_yuan),
         *[""] * len(COUNT_FIELDS),
+        *document_columns(d, explanation=figure.explanation),
     ]
 
 
@@ -97,6 +115,7 @@ def three_public_row(record: ThreePublicExpense) -> list[str]:
         format_wan(record.amount_yuan),
         format_yuan(record.amount_yuan),
         *["" if c is None else str(c) for c in counts],
+        *document_columns(d, explanation=record.explanation, remark=record.yoy_remark),
     ]
 
 

@@ -39,7 +39,8 @@ class ExportFigure:
     name: str
     place: str  # the "其中" parent or the row's side, panel and parent
     column: str  # 决算数, 本年支出合计 …
-    amount_yuan: Decimal
+    amount_yuan: Decimal | None  # None: a cell the table prints blank
+    explanation: str = ""  # the row's 说明 (the clerk's reason for a large change), if any
 
 
 # A stream of (disclosure sort key, section, figure): the exports merge the streams of every
@@ -95,6 +96,11 @@ class Format(ABC):
         disclosure; `common` the page's parts every format has (staffing …)."""
 
     # --- exports ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def printed_tables(self, page: Any) -> list:
+        """The page's tables as `printed.PrintedTable`s (the downloads' sheets): `page` is the
+        disclosure page with this format's `page_part` in `page.part`."""
 
     @abstractmethod
     def export_streams(self, disclosures: QuerySet) -> list[ExportStream]:

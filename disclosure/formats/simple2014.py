@@ -29,6 +29,7 @@ from disclosure.models import (
 
 from . import sentences as narrative
 from .base import MONEY, Change, ExportFigure, Format, last_year, register
+from .printed import simple_tables
 
 BASIC_NAME = "基本支出"  # the economic statement's basic line; its other top lines are projects
 FINAL = "决算数"
@@ -176,6 +177,9 @@ class Simple2014(Format):
         )
         part.three_public_sentences = narrative.three_public(records=records, total_yuan=total)
         return part
+
+    def printed_tables(self, page) -> list:
+        return simple_tables(page)
 
     def export_streams(self, disclosures) -> list:
         lines = (

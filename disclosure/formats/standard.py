@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from disclosure.core.money import wan_text
@@ -27,6 +27,7 @@ from disclosure.models import (
 
 from .base import MONEY, ExportFigure, Format, register
 from .citations import count_values
+from .printed import standard_tables
 from .standard_page import previous_disclosure, standard_page
 
 
@@ -103,30 +104,60 @@ class Standard(Format):
         part.glossary = list(disclosure.glossary.all())
         return part
 
+    def printed_tables(self, page) -> list:
+        return standard_tables(page)
+
     def export_streams(self, disclosures) -> list:
-        cells = (
-            Cell.objects.filter(
-                row__disclosure__in=disclosures,
-                row__disclosure__fiscal_year__disclosure_format=self.key,
+        """Every cell the page prints, a blank one with no amount (README, "CSV"), and the
+        figures of unprinted columns (年初预算数); a table published empty with its note prints
+        only the note, so its rows are not exported.
+
+        One streamed query: each row joined to its table's columns, the amount a lookup.
+        """
+        columns = "table__columns__"
+        amount = Cell.objects.filter(row=OuterRef("pk"), column=OuterRef("column_id"))
+        own_table = {
+            "row__disclosure": OuterRef("disclosure_id"),
+            "row__table": OuterRef("table_id"),
+        }
+        noted = TableNote.objects.filter(
+            disclosure=OuterRef("disclosure_id"), table=OuterRef("table_id")
+        )
+        rows = (
+            ReportRow.objects.filter(
+                disclosure__in=disclosures, disclosure__fiscal_year__disclosure_format=self.key
             )
-            .select_related(
-                "row__disclosure__agency",
-                "row__disclosure__fiscal_year",
-                "row__table",
-                "row__parent",
-                "column",
+            .select_related("disclosure__agency", "disclosure__fiscal_year", "table", "parent")
+            .annotate(
+                column_id=F(f"{columns}id"),
+                column_order=F(f"{columns}order"),
+                column_group=F(f"{columns}group"),
+                column_label=F(f"{columns}label"),
+                column_side=F(f"{columns}side"),
+                column_printed=F(f"{columns}printed"),
+                amount=Subquery(amount.values("amount_yuan")[:1], output_field=MONEY),
+                table_has_figures=Exists(Cell.objects.filter(**own_table)),
+                table_noted=Exists(noted),
+            )
+            # Filters on the annotations, not on table__columns again: a second filter on a
+            # reverse relation would join the columns a second time.
+            .filter(
+                Q(amount__isnull=False)
+                | Q(column_printed=True)
+                & (Q(table__two_sided=False) | Q(column_side=F("side")))
+                & (Q(table_has_figures=True) | Q(table_noted=False))
             )
             .order_by(
-                "row__disclosure__fiscal_year__year",
-                "row__disclosure__agency_id",
-                "row__disclosure_id",
-                "row__table__number",
-                "row__order",
-                "column__order",
+                "disclosure__fiscal_year__year",
+                "disclosure__agency_id",
+                "disclosure_id",
+                "table__number",
+                "order",
+                "column_order",
             )
         )
         # A generator: the export streams, whatever the number of cells.
-        return [((_sort_key(c.row.disclosure), 0, _export_figure(c)) for c in cells.iterator(2000))]
+        return [((_sort_key(r.disclosure), 0, _export_figure(r)) for r in rows.iterator(2000))]
 
     def copy_figures(self, *, original, draft, copy) -> None:
         for model in (NarrativeFigure, TableNote):
@@ -182,8 +213,8 @@ def _sort_key(d) -> tuple:
     return (d.fiscal_year.year, d.agency_id, d.pk)
 
 
-def _export_figure(cell: Cell) -> ExportFigure:
-    row = cell.row
+def _export_figure(row: ReportRow) -> ExportFigure:
+    """A row as export_streams annotates it with one of its columns and that cell's amount."""
     return ExportFigure(
         disclosure=row.disclosure,
         report=f"公开{row.table.number}表 {row.table.title}",
@@ -192,8 +223,9 @@ def _export_figure(cell: Cell) -> ExportFigure:
         place=row_place(
             side=row.side, panel=row.panel, parent=row.parent.name if row.parent_id else ""
         ),
-        column="/".join(p for p in (cell.column.group, cell.column.label) if p),
-        amount_yuan=cell.amount_yuan,
+        column="/".join(p for p in (row.column_group, row.column_label) if p),
+        amount_yuan=row.amount,
+        explanation=row.explanation,
     )
 
 

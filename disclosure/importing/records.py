@@ -7,7 +7,8 @@ so everything after reading is one path.
 
 from dataclasses import dataclass
 
-from disclosure.exports.rows import HEADER
+from disclosure.exports.columns import CONTEXT_COLUMNS
+from disclosure.exports.rows import FIGURE_HEADER
 from disclosure.models import COUNT_FIELDS
 
 from .parsing import label_key
@@ -27,9 +28,14 @@ COLUMNS = {
     "unit": ("金额单位", "计量单位"),
     "id": ("编号", "id"),
 }
-COUNT_HEADERS = dict(zip(COUNT_FIELDS, HEADER[9:], strict=True))
+COUNT_HEADERS = dict(zip(COUNT_FIELDS, FIGURE_HEADER[9:], strict=True))
 for _field, _header in COUNT_HEADERS.items():
     COLUMNS[_field] = (_header,)
+# The export's columns since 0.2.0 (文件类型, 状态, 修订版本, 发布时间, 说明, 同比情况) describe the
+# published document: an export re-imports with them, and the import reads none of them (the
+# target is the form's, and 说明/同比情况 are kept, as the README says).
+IGNORED = {f"_{c.name}": (c.name,) for c in CONTEXT_COLUMNS}
+COLUMNS.update(IGNORED)
 BY_HEADER = {label_key(name): key for key, names in COLUMNS.items() for name in names}
 REQUIRED = ("table", "name")
 AMOUNTS = ("amount_wan", "amount_yuan", "amount")

@@ -16,6 +16,7 @@ year come from the import form, never from the file.
 
 import csv
 import io
+from decimal import Decimal
 
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from import_export.results import Error, Result, RowResult
 from disclosure.core.csv import neutralise
 from disclosure.core.money import format_wan, format_yuan
 from disclosure.exports import rows as exports
+from disclosure.exports import xlsx
 from disclosure.importing import ImportFileError, Record, disclosure_import_records
 from disclosure.models import (
     COUNT_FIELDS,
@@ -109,7 +111,7 @@ def _amount(unit: str) -> fields.Field:
 def _count(name: str) -> fields.Field:
     return fields.Field(
         attribute=name,
-        column_name=exports.HEADER[9 + COUNT_FIELDS.index(name)],
+        column_name=exports.FIGURE_HEADER[9 + COUNT_FIELDS.index(name)],
         widget=CountWidget(),
     )
 
@@ -156,10 +158,42 @@ class FiguresCSV(base_formats.CSV):
 
 
 class FiguresXLSX(base_formats.XLSX):
-    """XLSX in the long layout (one sheet) or one sheet per public table."""
+    """XLSX in the long layout (one sheet) or one sheet per public table.
+
+    Written as the public downloads are (disclosure.exports.xlsx): amounts and counts as
+    numbers (万元 and 元 with the number format #,##0.00), never text; text as the CSV has it,
+    in string cells. The import reads numbers and text alike, so the export re-imports.
+    """
 
     def create_dataset(self, in_stream):
         return FiguresDataset(list(read_records(in_stream)))
+
+    def export_data(self, dataset, **kwargs):
+        kinds = [_xlsx_kind(header) for header in dataset.headers]
+        rows = [[_native(v, k) for v, k in zip(row, kinds, strict=True)] for row in dataset]
+        grid = xlsx.Grid(list(dataset.headers), kinds, rows)
+        return xlsx.workbook_bytes([xlsx.Sheet(dataset.title or "导出数据", grids=[grid])])
+
+
+def _xlsx_kind(header: str) -> str:
+    if header == "金额（万元）":
+        return xlsx.WAN
+    if header == "金额（元）":
+        return xlsx.YUAN
+    if header == "年度" or header in exports.FIGURE_HEADER[9:]:
+        return xlsx.INTEGER
+    return xlsx.TEXT
+
+
+def _native(value, kind: str):
+    """A rendered value as the cell's type: the widgets render text (the CSV's)."""
+    if value is None or value == "":
+        return None
+    if kind in (xlsx.WAN, xlsx.YUAN):
+        return Decimal(str(value))
+    if kind == xlsx.INTEGER:
+        return int(value)
+    return str(value)
 
 
 FORMATS = [FiguresCSV, FiguresXLSX]
@@ -197,7 +231,7 @@ class FiguresResource(resources.ModelResource):
         return result
 
     def get_export_headers(self, selected_fields=None):
-        return list(exports.HEADER)
+        return list(exports.FIGURE_HEADER)
 
 
 def _records(dataset) -> list[Record]:

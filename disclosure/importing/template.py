@@ -7,7 +7,7 @@ agency's row instead of being imported.
 import csv
 import io
 
-from disclosure.exports.rows import HEADER
+from disclosure.exports.rows import FIGURE_HEADER as HEADER
 
 EXAMPLE_AGENCY = "示例单位"
 _ = ""

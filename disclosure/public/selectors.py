@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.urls import reverse
 
 from bureaus.models import Agency
 from disclosure.access import disclosures_visible_to
@@ -13,6 +14,7 @@ from disclosure.models import (
     ClassificationCode,
     CodeVersion,
     Disclosure,
+    DisclosureStatus,
     FiscalYear,
     StaffingKind,
     ThreePublicExpense,
@@ -23,6 +25,24 @@ from disclosure.reconciliation.selectors import reconciliation_summary
 from disclosure.workflow.corrections import Correction, correction_history
 
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """A page's own files ("下载：CSV · Excel · JSON"): the JSON is the page's `.json` sibling,
+    served by the API (disclosure.api)."""
+
+    csv: str
+    xlsx: str
+    json: str
+
+
+def page_downloads(page: str, csv: str, xlsx: str, *args) -> Downloads:
+    """A page's files by URL name; the JSON is the page's path with `.json` (the home page's
+    is /index.json)."""
+    path = reverse(page, args=args)
+    json = "/index.json" if path == "/" else path.rstrip("/") + ".json"
+    return Downloads(reverse(csv, args=args), reverse(xlsx, args=args), json)
 
 
 @dataclass
@@ -39,6 +59,7 @@ class DisclosurePage:
     part: object = None  # the format's page_part: statements, or tables and 情况说明
     corrections: list[Correction] = field(default_factory=list)  # newest first
     reconciliation: object = None  # reconciliation.selectors.Summary: the 数据核对 section
+    downloads: Downloads | None = None  # a published revision's files (drafts have none)
 
     @property
     def quota_total(self) -> int:
@@ -92,6 +113,11 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
     )
     if disclosure.corrects_id is not None:
         page.corrections = correction_history(disclosure)
+    if disclosure.status == DisclosureStatus.PUBLISHED:
+        slug, year = disclosure.agency.slug, disclosure.fiscal_year.year
+        page.downloads = page_downloads(
+            "disclosure_detail", "disclosure_csv", "disclosure_xlsx", slug, year
+        )
     page.part = fmt.page_part(
         disclosure=disclosure,
         records=records,
@@ -99,6 +125,11 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
         common=page,
     )
     return page
+
+
+def printed_tables(page: DisclosurePage) -> list:
+    """The page's tables as plain data (formats.printed), for its spreadsheet download."""
+    return format_for(page.disclosure).printed_tables(page)
 
 
 def published_with_totals():
@@ -124,13 +155,18 @@ def home_page() -> dict:
     for agency in agencies:
         agency.published_disclosures = years_by_agency.get(agency.pk, [])
     years = sorted({d.fiscal_year.year for d in disclosures}, reverse=True)
-    return {"agencies": agencies, "years": years}
+    return {
+        "agencies": agencies,
+        "years": years,
+        "downloads": page_downloads("home", "home_csv", "home_xlsx"),
+    }
 
 
 def agency_page(*, slug: str) -> dict:
     agency = Agency.objects.select_related("parent").get(slug=slug)
     disclosures = list(published_with_totals().filter(agency=agency).order_by("-fiscal_year__year"))
-    return {"agency": agency, "disclosures": disclosures}
+    links = page_downloads("agency_detail", "agency_csv", "agency_xlsx", slug)
+    return {"agency": agency, "disclosures": disclosures, "downloads": links}
 
 
 def year_page(*, year: int) -> dict:
@@ -140,7 +176,8 @@ def year_page(*, year: int) -> dict:
         .filter(fiscal_year=fiscal_year)
         .order_by("agency__region", "agency__name")
     )
-    return {"fiscal_year": fiscal_year, "disclosures": disclosures}
+    links = page_downloads("year_detail", "year_list_csv", "year_xlsx", year)
+    return {"fiscal_year": fiscal_year, "disclosures": disclosures, "downloads": links}
 
 
 def code_version_for_year(year: int) -> CodeVersion | None:

@@ -189,7 +189,7 @@ def test_csv_carries_every_cell_and_reads_back_to_the_same_figures(client, putuo
             r["金额（元）"]
         )
         for r in rows
-        if r["报表"].startswith("公开")
+        if r["报表"].startswith("公开") and r["金额（元）"]
     }
     cells = Cell.objects.filter(row__disclosure=putuo).select_related(
         "row__table", "row__parent", "column"

@@ -60,7 +60,7 @@ def from_template(client, encoding: str) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(seed_rows())
+    writer.writerows(row[: len(header)] for row in seed_rows())
     return out.getvalue().encode(encoding)
 
 
@@ -191,13 +191,32 @@ def test_admin_export_xlsx_reimports_unchanged(client, clerk, seed):
     assert ExpenditureLine.objects.filter(disclosure=seed).count() == 8
 
 
+def test_admin_export_xlsx_writes_amounts_and_counts_as_numbers(client, clerk, seed):
+    from openpyxl import load_workbook
+
+    lines = load_workbook(io.BytesIO(admin_export(client, LINES, fmt="1", query=DRAFTS))).active
+    assert [c.value for c in lines[1]] == exports.FIGURE_HEADER
+    row = next(r for r in lines.iter_rows(min_row=2) if r[4].value == "财政拨款收入")
+    assert (row[1].value, row[1].data_type) == (2014, "n")
+    assert (row[7].value, row[7].data_type, row[7].number_format) == (195.82, "n", "#,##0.00")
+    assert (row[8].value, row[8].data_type) == (1958200, "n")
+    assert row[4].data_type == "s" and row[3].value is None
+    three = load_workbook(io.BytesIO(admin_export(client, THREE, fmt="1", query=DRAFTS))).active
+    reception = next(r for r in three.iter_rows(min_row=2) if r[4].value == "公务接待费")
+    assert [(c.value, c.data_type) for c in reception[7:8] + reception[13:15]] == [
+        (3.54, "n"),
+        (57, "n"),
+        (466, "n"),
+    ]
+
+
 def test_template_downloads(client, clerk):
     xlsx = client.get(LINES + "import-template.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert [c.value for c in book["导入数据"][1]] == exports.HEADER
+    assert [c.value for c in book["导入数据"][1]] == exports.FIGURE_HEADER
     assert book.sheetnames == ["导入数据", "填写说明"]
     body = client.get(LINES + "import-template.csv").content
     assert body.startswith("\ufeff".encode()) and b"\r\n" in body
