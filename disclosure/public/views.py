@@ -2,9 +2,10 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from bureaus.models import Agency
-from disclosure.models import Disclosure, FiscalYear
+from disclosure.models import Disclosure, DisclosureStatus, FiscalYear
 
 from . import selectors
 
@@ -28,7 +29,12 @@ def disclosure_detail(request, slug: str, year: int):
         page = selectors.disclosure_page(slug=slug, year=year, viewer=request.user)
     except Disclosure.DoesNotExist:
         raise Http404("没有找到该单位该年度已发布的决算公开。") from None
-    return render(request, "disclosure/disclosure_detail.html", {"page": page})
+    response = render(request, "disclosure/disclosure_detail.html", {"page": page})
+    if page.disclosure.status != DisclosureStatus.PUBLISHED:
+        # A staff preview of a draft or a correction in review: never kept by a shared cache
+        # (a proxy must not serve it to the next citizen) nor stored on the reader's disk.
+        patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response
 
 
 def year_detail(request, year: int):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import user_passes_test
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 
 from disclosure.core.csv import csv_response
 from disclosure.reconciliation import exports as reconciliation_exports
@@ -18,8 +19,10 @@ def _auditor(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("disclosure.view_disclosure")
 
 
-# Everyone else is sent to the login page, like the admin does.
-auditor_required = user_passes_test(_auditor)
+def auditor_required(view):
+    """Staff who may view disclosures; everyone else is sent to the login page, like the admin
+    does. The answer holds drafts' findings: private to the reader, never in a shared cache."""
+    return cache_control(private=True, no_store=True, max_age=0)(user_passes_test(_auditor)(view))
 
 
 @auditor_required

@@ -42,3 +42,21 @@ def test_a_refused_csrf_check_is_a_chinese_page_and_logs_nobody_in():
     text = response.content.decode()
     assert "表单已失效" in text and "CSRF" not in text
     assert "_auth_user_id" not in client.session
+
+
+def test_staff_only_answers_are_private_and_published_pages_are_not(client, seed):
+    from disclosure.workflow import corrections
+    from tests.factories import AUDITOR, REVIEWER
+
+    published = client.get("/agencies/liyang-xinfang/2014/")
+    assert "private" not in published.get("Cache-Control", "")
+    corrections.disclosure_open_correction(disclosure=seed, by=user_in_role(REVIEWER), reason="x")
+    client.force_login(user_in_role(CLERK, agencies=[seed.agency]))
+    preview = client.get("/agencies/liyang-xinfang/2014/")  # the clerk sees the draft revision
+    assert preview.context["page"].disclosure.revision == 2
+    assert "private" in preview["Cache-Control"] and "no-store" in preview["Cache-Control"]
+    client.force_login(user_in_role(AUDITOR))
+    for url in ["/reconciliation/", "/reconciliation.csv"]:
+        answer = client.get(url)
+        assert answer.status_code == 200
+        assert "private" in answer["Cache-Control"], url
