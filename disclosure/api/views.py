@@ -22,8 +22,10 @@ NO_AGENCY = "没有找到该单位。"
 NO_YEAR = "没有该年度的决算公开。"
 NO_DISCLOSURE = "没有找到该单位该年度已发布的决算公开。"
 
-Slug = Path(..., pattern=SLUG, max_length=60, description="单位的网址标识，例如 liyang-xinfang")
-Year = Path(..., ge=1000, le=9999, description="年度，例如 2014")
+Slug = Path(
+    ..., pattern=SLUG, max_length=60, examples=["liyang-xinfang"], description="单位的网址标识"
+)
+Year = Path(..., ge=1000, le=9999, examples=[2014], description="年度")
 Cursor = Query(None, max_length=200, pattern=r"^[-A-Za-z0-9_]*$", description="上一页的 next")
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数，最多 {MAX_LIMIT}")
 AgencyFilter = Query("", pattern=r"^[-a-zA-Z0-9_]*$", max_length=60, description="单位网址标识")
