@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from disclosure.api import siblings
-from disclosure.api.api import api
+from disclosure.api.api import urls as api_urls
 
 admin.site.site_header = "决算公开管理"
 admin.site.site_title = "决算公开管理"
@@ -18,7 +18,7 @@ urlpatterns = [
     path("agencies/<slug:slug>.json", siblings.agency_json, name="agency_json"),
     path("agencies/<slug:slug>/<year:year>.json", siblings.disclosure_json, name="disclosure_json"),
     path("years/<year:year>.json", siblings.year_json, name="year_json"),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     # Auditors: every finding of every disclosure, filtered; staff only.
     path("", include("disclosure.reconciliation.urls")),
     path("admin/", admin.site.urls),

@@ -231,6 +231,11 @@ def test_etag_and_last_modified_revalidate_with_304(client):
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
         assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
         assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    schema = client.get(f"{API}/openapi.json")
+    assert (
+        client.get(f"{API}/openapi.json", headers={"If-None-Match": schema["ETag"]}).status_code
+        == 304
+    )
 
 
 def test_publishing_moves_last_modified_and_etag(client, seed):
