@@ -4,6 +4,8 @@ Every response carries Last-Modified and an ETag and revalidates with 304 (cachi
 for reads comes from django-cors-headers (settings, CORS_URLS_REGEX).
 """
 
+from functools import wraps
+
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
@@ -55,10 +57,33 @@ def not_found(request, exc: Http404):
     return api.create_response(request, {"detail": "没有找到。"}, status=404)
 
 
+def head_as_get(view):
+    """HEAD answers as GET without the body (same status, ETag, Last-Modified, length): clients
+    check for changes with it. Ninja routes GET only, and the schema lists GET only."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
+        return response
+
+    return wrapped
+
+
 def urls():
-    """The API's URLs, with the schema and the docs page revalidating by ETag like the data."""
+    """The API's URLs: HEAD as GET everywhere, and the schema and the docs page revalidating by
+    ETag like the data."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         if pattern.name in ("openapi-json", "openapi-view"):
             pattern.callback = conditional(pattern.callback)
+        pattern.callback = head_as_get(pattern.callback)
     return patterns, app_name, namespace

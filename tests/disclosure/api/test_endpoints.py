@@ -238,6 +238,15 @@ def test_etag_and_last_modified_revalidate_with_304(client):
     )
 
 
+def test_head_answers_as_get_without_a_body(client):
+    for url in [SEED, f"{API}/figures?limit=3", "/agencies/liyang-xinfang/2014.json"]:
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == 200 and head.content == b""
+        assert head["ETag"] == got["ETag"] and head["Last-Modified"] == got["Last-Modified"]
+        assert head["Content-Length"] == str(len(got.content))
+        assert client.head(url, headers={"If-None-Match": got["ETag"]}).status_code == 304
+
+
 def test_publishing_moves_last_modified_and_etag(client, seed):
     d = DisclosureFactory(agency=AgencyFactory(slug="late"))
     ExpenditureLineFactory(disclosure=d, statement="income")
