@@ -13,7 +13,18 @@ from . import narrative, schemas, selectors
 from .figures import figure_page
 from .pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page, next_url
 
-router = Router()
+router = Router(tags=["公开数据"])
+
+
+def get(path: str, *, response, url_name: str):
+    """router.get, with the docstring's sentence as the operation's summary in the docs."""
+
+    def register(view):
+        summary = (view.__doc__ or "").strip().splitlines()[0].rstrip("。")
+        return router.get(path, response=response, url_name=url_name, summary=summary)(view)
+
+    return register
+
 
 # Filters are plain text without NUL (PostgreSQL refuses NUL in a string: a 500, not an answer).
 TEXT = r"^[^\x00]*$"
@@ -55,7 +66,7 @@ def _page(request, rows, item, *, fields, types, cursor, limit) -> dict:
 # --- agencies and years ------------------------------------------------------------------------
 
 
-@router.get("/agencies", response={200: schemas.AgencyPage, **PAGE_ERRORS}, url_name="agencies")
+@get("/agencies", response={200: schemas.AgencyPage, **PAGE_ERRORS}, url_name="agencies")
 def agencies(
     request: HttpRequest,
     region: str = RegionFilter,
@@ -78,7 +89,7 @@ def agencies(
     )
 
 
-@router.get("/agencies/{slug}", response={200: schemas.AgencyDetail, **ERRORS}, url_name="agency")
+@get("/agencies/{slug}", response={200: schemas.AgencyDetail, **ERRORS}, url_name="agency")
 def agency(request: HttpRequest, slug: str = Slug):
     """一个单位及其各年度已发布的决算。"""
     try:
@@ -87,13 +98,13 @@ def agency(request: HttpRequest, slug: str = Slug):
         raise HttpError(404, NO_AGENCY) from None
 
 
-@router.get("/years", response=list[schemas.FiscalYear], url_name="years")
+@get("/years", response=list[schemas.FiscalYear], url_name="years")
 def years(request: HttpRequest):
     """年度列表，含各年度已发布的决算数。"""
     return [selectors.fiscal_year_item(y) for y in selectors.fiscal_years().order_by("-year")]
 
 
-@router.get("/years/{year}", response={200: schemas.FiscalYearDetail, **ERRORS}, url_name="year")
+@get("/years/{year}", response={200: schemas.FiscalYearDetail, **ERRORS}, url_name="year")
 def year(request: HttpRequest, year: int = Year):
     """一个年度及其全部已发布的决算（与 /years/<年度>/ 页面相同）。"""
     try:
@@ -105,9 +116,7 @@ def year(request: HttpRequest, year: int = Year):
 # --- disclosures -------------------------------------------------------------------------------
 
 
-@router.get(
-    "/disclosures", response={200: schemas.DisclosurePage, **PAGE_ERRORS}, url_name="disclosures"
-)
+@get("/disclosures", response={200: schemas.DisclosurePage, **PAGE_ERRORS}, url_name="disclosures")
 def disclosures(
     request: HttpRequest,
     agency: str = AgencyFilter,
@@ -140,7 +149,7 @@ def _current(slug: str, year: int) -> Disclosure:
 DISCLOSURE = "/disclosures/{slug}/{year}"
 
 
-@router.get(DISCLOSURE, response={200: schemas.DisclosureDetail, **ERRORS}, url_name="disclosure")
+@get(DISCLOSURE, response={200: schemas.DisclosureDetail, **ERRORS}, url_name="disclosure")
 def disclosure(request: HttpRequest, slug: str = Slug, year: int = Year):
     """一份决算的现行版本及其修订历史（只含已发布和已被更正的版本）。"""
     try:
@@ -149,7 +158,7 @@ def disclosure(request: HttpRequest, slug: str = Slug, year: int = Year):
         raise HttpError(404, NO_DISCLOSURE) from None
 
 
-@router.get(
+@get(
     f"{DISCLOSURE}/figures",
     response={200: schemas.FigurePage, **PAGE_ERRORS},
     url_name="disclosure-figures",
@@ -170,7 +179,7 @@ def disclosure_figures(
     return {"items": items, "next": next_url(request, cursor)}
 
 
-@router.get(
+@get(
     f"{DISCLOSURE}/three-public",
     response={200: list[schemas.ThreePublic], **ERRORS},
     url_name="disclosure-three-public",
@@ -183,7 +192,7 @@ def disclosure_three_public(request: HttpRequest, slug: str = Slug, year: int = 
     return sorted((selectors.three_public_item(r) for r in rows), key=lambda x: order[x["item"]])
 
 
-@router.get(
+@get(
     f"{DISCLOSURE}/sections",
     response={200: list[schemas.Section], **ERRORS},
     url_name="disclosure-sections",
@@ -193,7 +202,7 @@ def disclosure_sections(request: HttpRequest, slug: str = Slug, year: int = Year
     return narrative.sections(_current(slug, year))
 
 
-@router.get(
+@get(
     f"{DISCLOSURE}/findings",
     response={200: list[schemas.Finding], **ERRORS},
     url_name="disclosure-findings",
@@ -205,7 +214,7 @@ def disclosure_findings(request: HttpRequest, slug: str = Slug, year: int = Year
     return [selectors.finding_item(f) for f in rows]
 
 
-@router.get(
+@get(
     f"{DISCLOSURE}/corrections",
     response={200: list[schemas.Correction], **ERRORS},
     url_name="disclosure-corrections",
@@ -221,7 +230,7 @@ def disclosure_corrections(request: HttpRequest, slug: str = Slug, year: int = Y
 # --- across disclosures ------------------------------------------------------------------------
 
 
-@router.get("/figures", response={200: schemas.FigurePage, **PAGE_ERRORS}, url_name="figures")
+@get("/figures", response={200: schemas.FigurePage, **PAGE_ERRORS}, url_name="figures")
 def figures(
     request: HttpRequest,
     agency: str = AgencyFilter,
@@ -239,7 +248,7 @@ def figures(
     return {"items": items, "next": next_url(request, cursor)}
 
 
-@router.get(
+@get(
     "/three-public", response={200: schemas.ThreePublicPage, **PAGE_ERRORS}, url_name="three-public"
 )
 def three_public(
@@ -266,7 +275,7 @@ def three_public(
     )
 
 
-@router.get("/findings", response={200: schemas.FindingPage, **PAGE_ERRORS}, url_name="findings")
+@get("/findings", response={200: schemas.FindingPage, **PAGE_ERRORS}, url_name="findings")
 def findings(
     request: HttpRequest,
     agency: str = AgencyFilter,
