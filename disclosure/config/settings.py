@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "simple_history",
     "pgtrigger",
     "axes",
+    # The API's docs page (/api/v1/docs) serves Swagger UI from ninja's own static files: with
+    # "ninja" installed it renders them instead of its template that loads them from a CDN.
+    "ninja",
+    "corsheaders",
     "bureaus",
     "disclosure",
 ]
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so its redirects carry the CORS headers too (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,6 +174,17 @@ SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD")
 # client could claim HTTPS).
 if env_bool("TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The public JSON API is for anyone's scripts and pages: any origin may read it, without
+# cookies (it is anonymous and read-only); the rest of the site sends no CORS headers.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content Security Policy (disclosure/config/security.py says why each part is there).
 CONTENT_SECURITY_POLICY = {

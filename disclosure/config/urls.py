@@ -1,7 +1,10 @@
-"""Root URLconf: the public pages, the auditors' reconciliation pages and the admin."""
+"""Root URLconf: the public pages, the JSON API, the auditors' reconciliation pages, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
+
+from disclosure.api import siblings
+from disclosure.api.api import urls as api_urls
 
 admin.site.site_header = "决算公开管理"
 admin.site.site_title = "决算公开管理"
@@ -9,6 +12,13 @@ admin.site.index_title = "数据录入与审核"
 
 urlpatterns = [
     path("", include("disclosure.public.urls")),
+    # The `.json` siblings of the public pages (the API's resources). Here rather than in
+    # public/urls.py: the API sits above the public pages in the layers and public/ may not
+    # import it. The year converter is public/urls.py's, registered when it is imported above.
+    path("agencies/<slug:slug>.json", siblings.agency_json, name="agency_json"),
+    path("agencies/<slug:slug>/<year:year>.json", siblings.disclosure_json, name="disclosure_json"),
+    path("years/<year:year>.json", siblings.year_json, name="year_json"),
+    path("api/v1/", api_urls()),
     # Auditors: every finding of every disclosure, filtered; staff only.
     path("", include("disclosure.reconciliation.urls")),
     path("admin/", admin.site.urls),

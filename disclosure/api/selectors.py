@@ -1,0 +1,236 @@
+"""Reads for the API: published current revisions only, whatever the filters.
+
+Every read starts from `Disclosure.objects.current()` (or the frozen chain of a current
+revision, for its history), so a draft, a submitted or a returned revision cannot appear.
+Lists cost a fixed number of queries per page (see pagination.py and figures.py).
+"""
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+
+from bureaus.models import Agency
+from disclosure.core.money import format_wan, format_yuan
+from disclosure.formats.base import TOTALS, with_totals
+from disclosure.models import (
+    COUNT_FIELDS,
+    Disclosure,
+    DisclosureStatus,
+    FiscalYear,
+    ReconciliationFinding,
+    ThreePublicExpense,
+)
+from disclosure.models.findings import Severity
+from disclosure.models.states import FROZEN_STATUSES
+from disclosure.workflow.corrections import correction_history
+
+from .schemas import DocumentKind
+
+# --- agencies ----------------------------------------------------------------------------------
+
+
+def agencies(*, region: str = "", unit_kind: str = "", level: str = "", q: str = "") -> QuerySet:
+    rows = Agency.objects.select_related("parent")
+    if region:
+        rows = rows.filter(region=region)
+    if unit_kind:
+        rows = rows.filter(unit_kind=unit_kind)
+    if level:
+        rows = rows.filter(level=level)
+    if q:
+        rows = rows.filter(Q(name__contains=q) | Q(slug__contains=q))
+    return rows
+
+
+def agency_item(agency: Agency) -> dict:
+    return {
+        "slug": agency.slug,
+        "name": agency.name,
+        "region": agency.region,
+        "unit_kind": agency.unit_kind,
+        "level": agency.level,
+        "parent": agency.parent.slug if agency.parent_id else None,
+        "url": reverse("api-v1:agency", kwargs={"slug": agency.slug}),
+    }
+
+
+def agency_detail(*, slug: str) -> dict:
+    """Raises Agency.DoesNotExist."""
+    agency = Agency.objects.select_related("parent").get(slug=slug)
+    rows = published(agency=slug).order_by("-fiscal_year__year")
+    return agency_item(agency) | {"disclosures": [disclosure_item(d) for d in rows]}
+
+
+# --- fiscal years ------------------------------------------------------------------------------
+
+
+def fiscal_years() -> QuerySet:
+    current = Q(disclosures__status=DisclosureStatus.PUBLISHED)
+    return FiscalYear.objects.annotate(published=Count("disclosures", filter=current))
+
+
+def fiscal_year_item(fiscal_year: FiscalYear) -> dict:
+    return {
+        "year": fiscal_year.year,
+        "disclosure_format": fiscal_year.disclosure_format,
+        "disclosures": fiscal_year.published,
+    }
+
+
+def fiscal_year_detail(*, year: int) -> dict:
+    """The year and every published disclosure of it. Raises FiscalYear.DoesNotExist."""
+    fiscal_year = fiscal_years().get(year=year)
+    rows = published(year=year).order_by("agency__region", "agency__name")
+    return fiscal_year_item(fiscal_year) | {"items": [disclosure_item(d) for d in rows]}
+
+
+# --- disclosures -------------------------------------------------------------------------------
+
+
+def current(
+    *, agency: str = "", region: str = "", year: int | None = None, kind: str | None = None
+) -> QuerySet:
+    """The current published revisions matching the filters (no annotations: for joins)."""
+    rows = Disclosure.objects.current()
+    if agency:
+        rows = rows.filter(agency__slug=agency)
+    if region:
+        rows = rows.filter(agency__region=region)
+    if year is not None:
+        rows = rows.filter(fiscal_year__year=year)
+    if kind not in (None, DocumentKind.FINAL):  # every disclosure is a 决算 today
+        rows = rows.none()
+    return rows
+
+
+def published(**filters) -> QuerySet:
+    """current() with agency, year and every list total, in one query."""
+    return with_totals(current(**filters).select_related("agency", "fiscal_year"))
+
+
+def disclosure_item(d: Disclosure) -> dict:
+    slug, year = d.agency.slug, d.fiscal_year.year
+    totals = []
+    for name in TOTALS:
+        amount = getattr(d, f"{name}_yuan", None)
+        if amount is not None:
+            totals.append(
+                {"name": name, "amount_yuan": format_yuan(amount), "amount_wan": format_wan(amount)}
+            )
+    return {
+        "agency": slug,
+        "agency_name": d.agency.name,
+        "region": d.agency.region,
+        "year": year,
+        "kind": DocumentKind.FINAL,
+        "format": d.fiscal_year.disclosure_format,
+        "status": DisclosureStatus(d.status).label,
+        "revision": d.revision,
+        "published_at": d.published_at,
+        "url": reverse("api-v1:disclosure", kwargs={"slug": slug, "year": year}),
+        "page": d.get_absolute_url(),
+        "csv": d.get_csv_url(),
+        "totals": totals,
+    }
+
+
+def disclosure_get(*, slug: str, year: int) -> Disclosure:
+    """The current published revision. Raises Disclosure.DoesNotExist."""
+    return published(agency=slug, year=year).get()
+
+
+def disclosure_detail(*, slug: str, year: int) -> dict:
+    d = disclosure_get(slug=slug, year=year)
+    chain = Disclosure.objects.filter(
+        agency_id=d.agency_id, fiscal_year_id=d.fiscal_year_id, status__in=FROZEN_STATUSES
+    ).order_by("revision")
+    revisions = [
+        {
+            "revision": r.revision,
+            "status": DisclosureStatus(r.status).label,
+            "published_at": r.published_at,
+            "correction_reason": r.correction_reason,
+        }
+        for r in chain
+    ]
+    return disclosure_item(d) | {
+        "head_name": d.head_name,
+        "head_posts": d.head_posts,
+        "correction_reason": d.correction_reason,
+        "revisions": revisions,
+    }
+
+
+# --- three public expenses ---------------------------------------------------------------------
+
+
+def three_public(disclosures: QuerySet, *, item: str = "") -> QuerySet:
+    rows = ThreePublicExpense.objects.filter(disclosure__in=disclosures).select_related(
+        "disclosure__agency", "disclosure__fiscal_year"
+    )
+    return rows.filter(item=item) if item else rows
+
+
+def three_public_item(record: ThreePublicExpense) -> dict:
+    d = record.disclosure
+    amount = record.amount_yuan
+    return {
+        "agency": d.agency.slug,
+        "year": d.fiscal_year.year,
+        "item": record.item,
+        "label": record.get_item_display(),
+        "amount_yuan": None if amount is None else format_yuan(amount),
+        "amount_wan": None if amount is None else format_wan(amount),
+        **{name: getattr(record, name) for name in COUNT_FIELDS},
+        "yoy_remark": record.yoy_remark,
+        "explanation": record.explanation,
+    }
+
+
+# --- reconciliation findings -------------------------------------------------------------------
+
+
+def findings(disclosures: QuerySet, *, severity: str = "", rule: str = "") -> QuerySet:
+    rows = ReconciliationFinding.objects.filter(disclosure__in=disclosures).select_related(
+        "disclosure__agency", "disclosure__fiscal_year", "disclosure__reconciliation"
+    )
+    if severity:
+        rows = rows.filter(severity=severity)
+    if rule:
+        rows = rows.filter(rule=rule)
+    return rows
+
+
+def finding_item(finding: ReconciliationFinding) -> dict:
+    d = finding.disclosure
+    check = getattr(d, "reconciliation", None)
+    difference = finding.difference_yuan
+    return {
+        "agency": d.agency.slug,
+        "year": d.fiscal_year.year,
+        "revision": d.revision,
+        "severity": finding.severity,
+        "severity_label": Severity(finding.severity).label,
+        "rule": finding.rule,
+        "message": finding.message,
+        "cells": finding.cells,
+        "difference_yuan": None if difference is None else format_yuan(difference),
+        "tolerance_yuan": format_yuan(finding.tolerance_yuan),
+        "checked_at": check.checked_at if check else None,
+    }
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+
+def corrections(*, slug: str, year: int) -> list[dict]:
+    """Every correction up to the current revision, newest first (published revisions only)."""
+    d = disclosure_get(slug=slug, year=year)
+    return [
+        {
+            "revision": c.revision,
+            "published_at": c.published_at,
+            "reason": c.reason,
+            "changes": [vars(change) for change in c.changes],
+        }
+        for c in correction_history(d)
+    ]
