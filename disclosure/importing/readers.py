@@ -13,12 +13,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from defusedxml import DefusedXmlException
+
 from .records import ImportFileError, Record, header_fields
 
 ENCODING_ERROR = "无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。"
 SAMPLE = 1 << 16
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+# An .xlsx is a zip of XML files: a small upload can unpack to gigabytes (a zip bomb) or define
+# XML entities that expand exponentially (billion laughs, XXE). openpyxl parses through defusedxml
+# when it is installed (pyproject.toml), which refuses entity definitions; the archive's sizes
+# are checked here before openpyxl opens it. A real agency's workbook unpacks to a few MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200  # unpacked / packed, for a member larger than RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 10 * 1024 * 1024
+UNSAFE_XML = (
+    "该 Excel 文件含有不安全的 XML 内容（实体定义或外部引用），已拒绝："
+    "请在 Excel 中另存为新的 .xlsx 后再导入。"
+)
 
 
 def open_binary(file) -> BinaryIO:
@@ -87,12 +100,54 @@ def csv_records(stream: BinaryIO) -> Iterator[Record]:
         text.detach()
 
 
+def check_archive(stream: BinaryIO, *, what: str = "该 Excel 文件") -> None:
+    """Refuse a zip whose members would unpack too large, before anything unpacks them."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"无法打开{what}：请确认没有损坏。") from exc
+    finally:
+        stream.seek(0)
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            f"{what}解压后有 {unpacked // 2**20} MB，超过上限 {MAX_UNPACKED_BYTES // 2**20} MB，"
+            "已拒绝（可能是压缩炸弹）：请拆分后再导入。"
+        )
+    for m in members:
+        if m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise ImportFileError(
+                f"{what}中的“{m.filename}”压缩比异常（{m.compress_size} 字节解压为 "
+                f"{m.file_size} 字节），已拒绝（可能是压缩炸弹）。"
+            )
+
+
 def xlsx_records(stream: BinaryIO) -> Iterator[Record]:
+    check_archive(stream)
+    try:
+        yield from _xlsx_records(stream)
+    except DefusedXmlException as exc:
+        raise ImportFileError(UNSAFE_XML) from exc
+
+
+def _refused_xml(exc: BaseException | None) -> bool:
+    """defusedxml's refusal, which openpyxl wraps in a ValueError of its own."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _xlsx_records(stream: BinaryIO) -> Iterator[Record]:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        if _refused_xml(exc):
+            raise ImportFileError(UNSAFE_XML) from exc
         raise ImportFileError("无法打开该 Excel 文件：请确认是 .xlsx 格式且没有损坏。") from exc
     try:
         long_sheets = [ws for ws in book.worksheets if _is_long(ws)]

@@ -18,6 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from bureaus.models import Agency
@@ -27,6 +28,8 @@ from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
 
 SUFFIXES = (".csv", ".xlsx")
+# A zip member larger than this unpacked is refused before anything is written to disk.
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -38,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的权限导入（默认：命令行，全部单位）")
 
     def handle(self, *args, path, dry_run, user, **options):
-        by = get_user_model().objects.get(username=user) if user else None
+        by = _user(user) if user else None
         files = list(_files(Path(path)))
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
@@ -46,8 +49,7 @@ class Command(BaseCommand):
         results = []
         for name, opener in files:
             bar.start(name)
-            with opener() as stream:
-                results.append(_import_one(name, stream, by, dry_run, bar.rows))
+            results.append(_open_and_import(name, opener, by, dry_run, bar.rows))
             bar.done()
         bar.close()
         self._summary(results, dry_run)
@@ -87,6 +89,13 @@ class Command(BaseCommand):
         )
 
 
+def _user(username: str):
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise CommandError(f"没有用户名为“{username}”的用户，未导入任何文件。") from None
+
+
 def _files(path: Path):
     """(display name, opener) for every CSV/XLSX in a folder (recursively) or a zip."""
     if path.is_dir():
@@ -98,6 +107,7 @@ def _files(path: Path):
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if info.filename.lower().endswith(SUFFIXES) and not info.is_dir():
                 yield _zip_name(info), (lambda i=info: _spooled(archive, i))
+        # Sizes are checked per member when it is opened (below): a bomb is one bad file.
     elif path.is_file() and path.suffix.lower() in SUFFIXES:
         yield path.name, (lambda: open(path, "rb"))
     else:
@@ -105,12 +115,35 @@ def _files(path: Path):
 
 
 def _spooled(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
-    """A zip member as a seekable temporary file: read twice, never whole into memory."""
+    """A zip member as a seekable temporary file: read twice, never whole into memory.
+
+    Its declared size is checked first, and the copy stops at that size whatever the member
+    really unpacks to, so a 2 MB zip cannot write 2 GiB to disk.
+    """
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ImportFileError(
+            f"解压后有 {info.file_size // 2**20} MB，超过单个文件的上限 "
+            f"{MAX_MEMBER_BYTES // 2**20} MB，未导入（可能是压缩炸弹）。"
+        )
     copy = tempfile.TemporaryFile()
     with archive.open(info) as member:
-        shutil.copyfileobj(member, copy)
+        shutil.copyfileobj(_limited(member, info.file_size), copy)
     copy.seek(0)
     return copy
+
+
+class _limited:
+    """A reader that refuses to go past `limit` bytes (a member lying about its size)."""
+
+    def __init__(self, raw, limit: int):
+        self.raw, self.left = raw, limit
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(65536 if size < 0 else size)
+        self.left -= len(chunk)
+        if self.left < 0:
+            raise ImportFileError("解压后的大小与 zip 记录的不符，未导入（可能是压缩炸弹）。")
+        return chunk
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
@@ -123,9 +156,26 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
+def _open_and_import(name: str, opener, by, dry_run: bool, progress) -> dict:
+    """One file of the batch; a file that cannot even be opened is reported like any other."""
+    try:
+        stream = opener()
+    except (ImportFileError, OSError, zipfile.BadZipFile) as exc:
+        result = _result(name)
+        result["errors"], result["error_count"], result["ok"] = [str(exc)], 1, False
+        result["seconds"] = 0.0
+        return result
+    with stream:
+        return _import_one(name, stream, by, dry_run, progress)
+
+
+def _result(name: str) -> dict:
+    return {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
+
+
 def _import_one(name: str, stream, by, dry_run: bool, progress) -> dict:
     started = time.perf_counter()
-    result = {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
+    result = _result(name)
     try:
         agency, fiscal_year = _target(stream)
         result["agency"], result["year"] = agency.name, fiscal_year.year
@@ -144,8 +194,10 @@ def _import_one(name: str, stream, by, dry_run: bool, progress) -> dict:
         result["error_count"] = report.error_count
     except (ImportFileError, CommandError) as exc:
         result["errors"], result["error_count"] = [str(exc)], 1
-    except PermissionError as exc:  # pragma: no cover - file system
-        result["errors"], result["error_count"] = [str(exc)], 1
+    except PermissionDenied as exc:  # the user may not import into this agency: that file only
+        result["errors"], result["error_count"] = [str(exc) or "无权导入该单位的决算。"], 1
+    except (zipfile.BadZipFile, OSError) as exc:  # a damaged file, or one we could not read
+        result["errors"], result["error_count"] = [f"无法读取该文件：{exc}"], 1
     result["ok"] = result["error_count"] == 0
     result["seconds"] = time.perf_counter() - started
     return result
