@@ -8,6 +8,7 @@ downloadable from the import page.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_permission_codename
@@ -43,8 +44,22 @@ class _TargetFields:
 class FiguresImportForm(_TargetFields, ImportForm):
     def __init__(self, formats, resources, user=None, **kwargs):
         super().__init__(formats, resources, **kwargs)
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES // 2**20
+        self.fields["import_file"].help_text = f"CSV 或 .xlsx，最大 {limit} MB。"
         self._init_target(user, hidden=False)
         self.order_fields(["agency", "fiscal_year", "resource", "import_file", "format"])
+
+    def clean_import_file(self):
+        # Refused before django-import-export stores the upload or reads a row of it. A proxy in
+        # front (README, "Deploy") should refuse such a body before it reaches a worker at all.
+        upload = self.cleaned_data["import_file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                f"文件过大（{upload.size / 2**20:.1f} MB），网页导入的上限是 {limit // 2**20} MB："
+                "请按单位或年度拆分后导入，或由管理员用命令行 import_disclosures 批量导入。"
+            )
+        return upload
 
 
 class FiguresConfirmForm(_TargetFields, ConfirmImportForm):

@@ -204,6 +204,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # django-import-export: every import runs in one transaction and is rolled back on any error.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The largest file the admin's import accepts (a real agency's workbook is well under 1 MB);
+# bigger loads go through `manage.py import_disclosures`.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 2**20
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the change permission (admin/importing.py also asks for add and delete);
 # exporting needs view. A view-only user gets 403 on the import pages.

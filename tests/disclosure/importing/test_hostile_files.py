@@ -128,3 +128,18 @@ def test_a_file_the_user_may_not_import_fails_alone(tmp_path, seed):
     assert failure is not None and "1 个文件导入失败" in str(failure)
     assert "Traceback" not in err
     assert figures(seed) == before
+
+
+def test_the_admin_refuses_an_upload_over_the_limit_and_writes_nothing(client, seed, settings):
+    from tests.disclosure.importing.test_import_admin import preview
+
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024
+    client.force_login(user_in_role(CLERK, agencies=[seed.agency]))
+    before = figures(emptied(seed))
+    data = long_csv(seed_rows(), header=exports.HEADER)
+    assert len(data) > 1024
+    response = preview(client, seed, "seed.csv", data)
+    assert response.status_code == 200
+    assert "文件过大" in response.content.decode()
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert figures(seed) == before
