@@ -132,13 +132,19 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
-# No manifest storage: pages must render in tests and in the demo without collectstatic.
+# STATIC_MANIFEST=1 in production, after `collectstatic`: file names carry a hash of their
+# content, so browsers may cache them for a year and a deploy never serves stale CSS. Tests and
+# the demo render without collectstatic, so they keep plain names and find files by the finders.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
-# Without collectstatic (tests, the demo) whitenoise finds files through the finders.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # The data packages (/downloads/): zips and their manifests, built by `manage.py build_packages`
 # and again after each publication. Outside the code; the web server may serve it as static files.
