@@ -33,7 +33,8 @@ SQUEEZED = """() => {
         // A smaller 变动较大 flag sits a little lower on the same line: a second line is lower
         // by more than half a line.
         const tops = [...range.getClientRects()].map(r => r.top);
-        const wrapped = Math.max(...tops) - Math.min(...tops) > range.getClientRects()[0].height / 2;
+        const lineHeight = range.getClientRects()[0].height;
+        const wrapped = Math.max(...tops) - Math.min(...tops) > lineHeight / 2;
         if (wrapped || text > cell.clientWidth || heads[i].getBoundingClientRect().width < text)
           found.push(`${heads[i].textContent.trim()}: ${cell.textContent.trim()}`);
       });
@@ -44,7 +45,8 @@ SQUEEZED = """() => {
 HEADER_ROW = """() => Math.max(0, ...[...document.querySelectorAll('table.figures thead tr')]
   .map(tr => tr.getBoundingClientRect().height))"""
 OVERFLOWING_REGIONS = """() => [...document.querySelectorAll('.scroll')]
-  .filter(box => box.scrollWidth > box.clientWidth + 1).map(box => box.getAttribute('aria-label'))"""
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .map(box => box.getAttribute('aria-label'))"""
 
 
 @pytest.fixture
