@@ -2,9 +2,11 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from bureaus.models import Agency
 from disclosure.access import disclosures_visible_to
@@ -68,6 +70,19 @@ class DisclosurePage:
     @property
     def actual_total(self) -> int:
         return sum(e.headcount for e in self.actual)
+
+
+@dataclass(frozen=True)
+class PrintFooter:
+    """What a printed page says of itself: the address it was printed from and when the page
+    was made, so a sheet of paper can be traced back to the site and dated."""
+
+    url: str
+    rendered_at: datetime
+
+
+def print_footer(*, request) -> PrintFooter:
+    return PrintFooter(url=request.build_absolute_uri(), rendered_at=timezone.localtime())
 
 
 def disclosure_get(*, slug: str, year: int, viewer=None) -> Disclosure:

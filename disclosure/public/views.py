@@ -10,8 +10,13 @@ from disclosure.models import Disclosure, DisclosureStatus, FiscalYear
 from . import selectors
 
 
+def _with_footer(request, context: dict) -> dict:
+    """The page's context with its print footer (base.html shows it on paper only)."""
+    return {**context, "print_footer": selectors.print_footer(request=request)}
+
+
 def home(request):
-    return render(request, "disclosure/home.html", selectors.home_page())
+    return render(request, "disclosure/home.html", _with_footer(request, selectors.home_page()))
 
 
 def agency_detail(request, slug: str):
@@ -19,7 +24,7 @@ def agency_detail(request, slug: str):
         context = selectors.agency_page(slug=slug)
     except Agency.DoesNotExist:
         raise Http404("没有找到该单位。") from None
-    return render(request, "bureaus/agency_detail.html", context)
+    return render(request, "bureaus/agency_detail.html", _with_footer(request, context))
 
 
 def disclosure_detail(request, slug: str, year: int):
@@ -29,7 +34,9 @@ def disclosure_detail(request, slug: str, year: int):
         page = selectors.disclosure_page(slug=slug, year=year, viewer=request.user)
     except Disclosure.DoesNotExist:
         raise Http404("没有找到该单位该年度已发布的决算公开。") from None
-    response = render(request, "disclosure/disclosure_detail.html", {"page": page})
+    response = render(
+        request, "disclosure/disclosure_detail.html", _with_footer(request, {"page": page})
+    )
     if page.disclosure.status != DisclosureStatus.PUBLISHED:
         # A staff preview of a draft or a correction in review: never kept by a shared cache
         # (a proxy must not serve it to the next citizen) nor stored on the reader's disk.
@@ -42,7 +49,7 @@ def year_detail(request, year: int):
         context = selectors.year_page(year=year)
     except FiscalYear.DoesNotExist:
         raise Http404("没有该年度的决算公开。") from None
-    return render(request, "disclosure/year_detail.html", context)
+    return render(request, "disclosure/year_detail.html", _with_footer(request, context))
 
 
 def page_not_found(request, exception):
