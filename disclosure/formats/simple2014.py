@@ -34,6 +34,28 @@ from .printed import simple_tables
 BASIC_NAME = "基本支出"  # the economic statement's basic line; its other top lines are projects
 FINAL = "决算数"
 
+# Which classification a statement's codes are of (income lines carry no codes): the admin fills
+# a line's 科目 and name from its code with it.
+STATEMENT_SCHEMES = {
+    Statement.EXPENDITURE: "functional",
+    Statement.FUNCTIONAL: "functional",
+    Statement.ECONOMIC: "economic",
+}
+
+# The lines every 2014 document prints, laid out on a new disclosure's page so the clerk types
+# amounts instead of adding rows: (statement, code, name, parent's code or name).
+STANDARD_LINES = [
+    (Statement.INCOME, "", "财政拨款收入", ""),
+    (Statement.EXPENDITURE, "", "财政拨款支出", ""),
+    (Statement.ECONOMIC, "", BASIC_NAME, ""),
+    (Statement.ECONOMIC, "301", "工资福利支出", BASIC_NAME),
+    (Statement.ECONOMIC, "302", "商品和服务支出", BASIC_NAME),
+    (Statement.ECONOMIC, "303", "对个人和家庭的补助", BASIC_NAME),
+    (Statement.ECONOMIC, "", "项目支出", ""),
+    (Statement.FUNCTIONAL, "201", "一般公共服务支出", ""),
+    (Statement.FUNCTIONAL, "221", "住房保障支出", ""),
+]
+
 STATEMENT_RANK = Case(
     *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
     output_field=IntegerField(),
