@@ -5,14 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from disclosure.access import workflow_actions
+from disclosure.access import agencies_editable_by, workflow_actions
 from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin
 from disclosure.core.csv import csv_response
 from disclosure.exports import rows as exports
-from disclosure.formats.base import format_for
-from disclosure.formats.simple2014 import STANDARD_LINES, STATEMENT_SCHEMES
+from disclosure.formats.base import format_for, structure_source
+from disclosure.formats.simple2014 import STANDARD_LINES, STATEMENT_SCHEMES, line_layout
 from disclosure.importing.parsing import normalise
 from disclosure.importing.resources import ExpenditureLineResource, ThreePublicExpenseResource
 from disclosure.models import (
@@ -194,6 +195,15 @@ class ThreePublicForm(WanAmountForm):
         exclude = ["amount_yuan"]
 
 
+class StartForm(forms.Form):
+    agency = forms.ModelChoiceField(label="单位", queryset=None)
+    fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_editable_by(user)
+
+
 class DisclosureForm(forms.ModelForm):
     """Carries the version it was loaded at; a save from an outdated page is refused whole."""
 
@@ -222,15 +232,13 @@ class DisclosureForm(forms.ModelForm):
         return super()._get_validation_exclusions() - {"status", "revision"}
 
 
-@admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ["year", "disclosure_format"]
-
-
 class StaffingInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = StaffingEntry
     extra = 0
     fields = ["kind", "category", "headcount", "order"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(staffing_initial(obj)) if lays_out(obj, "staffing") else 0
 
 
 class DutyInline(AgencyScopedAdminMixin, admin.TabularInline):
@@ -264,7 +272,7 @@ class ExpenditureLineInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInl
         return super().get_queryset(request).select_related("classification", "parent")
 
     def get_extra(self, request, obj=None, **kwargs):
-        return len(STANDARD_LINES) if lays_out(obj, "lines") else 0
+        return len(lines_initial(obj)) if lays_out(obj, "lines") else 0
 
     @admin.display(description="科目")
     def subject(self, obj):
@@ -277,10 +285,30 @@ def lays_out(obj, related: str) -> bool:
 
 
 def standard_lines_initial() -> list[dict]:
+    return _lines(STANDARD_LINES)
+
+
+def lines_initial(obj) -> list[dict]:
+    """A new disclosure's lines: the usual ones; a saved draft's: those of the disclosure it
+    starts from (last year's), without their amounts."""
+    if obj is None or obj.pk is None:
+        return standard_lines_initial()
+    return _lines(line_layout(structure_source(obj)))
+
+
+def _lines(layout) -> list[dict]:
     return [
         {"statement": st, "code": code, "name": name, "parent_ref": parent, "order": i + 1}
-        for i, (st, code, name, parent) in enumerate(STANDARD_LINES)
+        for i, (st, code, name, parent) in enumerate(layout)
     ]
+
+
+def staffing_initial(obj) -> list[dict]:
+    """Last year's staffing categories for the clerk to count again (never its counts)."""
+    source = structure_source(obj) if obj is not None and obj.pk is not None else None
+    if source is None:
+        return []
+    return list(source.staffing.order_by("kind", "order", "pk").values("kind", "category", "order"))
 
 
 def three_public_initial() -> list[dict]:
@@ -371,7 +399,9 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         # The same initial rows on the page and on its POST: unchanged ones are not saved.
         if isinstance(inline, ExpenditureLineInline) and lays_out(obj, "lines"):
-            kwargs["initial"] = standard_lines_initial()
+            kwargs["initial"] = lines_initial(obj)
+        elif isinstance(inline, StaffingInline) and lays_out(obj, "staffing"):
+            kwargs["initial"] = staffing_initial(obj)
         elif isinstance(inline, ThreePublicInline) and lays_out(obj, "three_public"):
             kwargs["initial"] = three_public_initial()
         return kwargs
@@ -400,7 +430,38 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
             self.admin_site.admin_view(self.workflow_view),
             name="disclosure_disclosure_workflow",
         )
-        return [workflow, *super().get_urls()]
+        start = path(
+            "start/",
+            self.admin_site.admin_view(self.start_view),
+            name="disclosure_disclosure_start",
+        )
+        return [workflow, start, *super().get_urls()]
+
+    def start_view(self, request):
+        """“按上年结构新建”: the clerk picks the agency and the new year; the draft is laid out
+        as the agency's last disclosure (workflow.services.disclosure_start_from_last_year)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StartForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = services.disclosure_start_from_last_year(
+                    agency=form.cleaned_data["agency"],
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    by=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _text(exc))
+            else:
+                messages.success(request, f"{draft}：已按上年结构新建，请填写本年数字。")
+                return redirect(reverse("admin:disclosure_disclosure_change", args=[draft.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "按上年结构新建决算公开",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/disclosure/disclosure/start.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))

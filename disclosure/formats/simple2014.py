@@ -56,6 +56,30 @@ STANDARD_LINES = [
     (Statement.FUNCTIONAL, "221", "住房保障支出", ""),
 ]
 
+
+def line_layout(source) -> list[tuple]:
+    """The lines laid out on a new 2014 disclosure's page, as STANDARD_LINES: those of the
+    disclosure it starts from (`base.structure_source`), else the usual ones."""
+    if source is None:
+        return STANDARD_LINES
+    lines = list(
+        ExpenditureLine.objects.filter(disclosure=source)
+        .select_related("parent")
+        .order_by(STATEMENT_RANK, "order", "pk")
+    )
+    if not lines:
+        return STANDARD_LINES
+    return [
+        (
+            line.statement,
+            line.code,
+            line.name,
+            (line.parent.code or line.parent.name) if line.parent_id else "",
+        )
+        for line in lines
+    ]
+
+
 STATEMENT_RANK = Case(
     *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
     output_field=IntegerField(),
@@ -224,6 +248,11 @@ class Simple2014(Format):
 
     def copy_figures(self, *, original, draft, copy) -> None:
         copy.levels(list(ExpenditureLine.objects.filter(disclosure=original)))
+
+    def copy_structure(self, *, source, draft, copy) -> None:
+        # A line is its amount (the column is required): last year's lines are laid out on the
+        # new draft's page instead (line_layout), and only those given an amount are saved.
+        return None
 
     def correction_figures(self, ids: list[int]) -> dict:
         figures: dict[int, dict] = defaultdict(dict)
