@@ -494,12 +494,7 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
         else:
             messages.success(request, f"{result}：{TRANSITIONS[step].success}")
             if step == "submit":
-                errors = services.reconciliation_errors(result)
-                if errors:
-                    messages.warning(
-                        request,
-                        f"注意：核对发现 {len(errors)} 个错误，发布前须更正：" + "；".join(errors),
-                    )
+                _warn_of_errors(request, result)
         return redirect(reverse("admin:disclosure_disclosure_change", args=[result.pk]))
 
     @admin.action(description="提交所选决算公开审核", permissions=["submit"])
@@ -529,8 +524,22 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, f"{disclosure}：{_text(exc)}")
+                continue
+            if step is SUBMIT:
+                _warn_of_errors(request, disclosure)
         if done:
             messages.success(request, f"{step.success.rstrip('。')} {done} 份决算公开。")
+
+
+def _warn_of_errors(request, disclosure) -> None:
+    """Submitted with errors: said, not refused (the reviewer cannot publish them as they are)."""
+    errors = services.reconciliation_errors(disclosure)
+    if errors:
+        messages.warning(
+            request,
+            f"{disclosure}：注意，核对发现 {len(errors)} 个错误，发布前须更正："
+            + "；".join(errors),
+        )
 
 
 def _text(exc: Exception) -> str:

@@ -218,3 +218,21 @@ def test_line_admin_fills_the_subject_from_the_code(client, clerk, seed, fy2015)
     assert response.status_code == 302, response.content.decode()[-3000:]
     added = ExpenditureLine.objects.get(disclosure=draft)
     assert (added.name, added.classification.code) == ("住房保障支出", "221")
+
+
+def test_the_submit_action_of_the_list_warns_too(client, clerk, seed):
+    draft = DisclosureFactory(agency=seed.agency, fiscal_year=FiscalYearFactory(year=2015))
+    parent = ExpenditureLineFactory(
+        disclosure=draft, statement="economic", name="基本支出", amount_yuan=Decimal("100.00")
+    )
+    ExpenditureLineFactory(
+        disclosure=draft, statement="economic", parent=parent, amount_yuan=Decimal("500.00")
+    )
+    response = client.post(
+        "/admin/disclosure/disclosure/",
+        {"action": "submit", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "发布前须更正" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
