@@ -139,22 +139,35 @@ class ExpenditureLineFormSet(BaseInlineFormSet):
             by_name.setdefault((statement, f.cleaned_data.get("name", "")), f)
         for f in live:
             f.parent_form = None
-            statement, code = f.cleaned_data["statement"], f.cleaned_data.get("code") or ""
+        for f in live:
             ref = normalise(f.cleaned_data.get("parent_ref") or "")
-            if ref:
-                target = by_code.get((statement, ref)) or by_name.get((statement, ref))
-                if target is None:
-                    f.add_error(
-                        "parent_ref",
-                        f"同一报表中没有编码或名称为“{ref}”的项目，不能作为“其中”所属项目。",
-                    )
-                elif target is f:
-                    f.add_error("parent_ref", "项目不能是自己的“其中”项。")
-                else:
+            if not ref:
+                continue
+            statement = f.cleaned_data["statement"]
+            target = by_code.get((statement, ref)) or by_name.get((statement, ref))
+            if target is None:
+                f.add_error(
+                    "parent_ref",
+                    f"同一报表中没有编码或名称为“{ref}”的项目，不能作为“其中”所属项目。",
+                )
+            elif target is f:
+                f.add_error("parent_ref", "项目不能是自己的“其中”项。")
+            else:
+                f.parent_form = target
+        # 30101 is a "其中" of 301, 2010301 of 20103, where that line is on the page and is
+        # not itself a "其中" (the documents, and the page, print one level of "其中").
+        for f in sorted(live, key=lambda f: len(f.cleaned_data.get("code") or "")):
+            code = f.cleaned_data.get("code") or ""
+            if f.parent_form is None and len(code) > 3 and not f.cleaned_data.get("parent_ref"):
+                target = by_code.get((f.cleaned_data["statement"], code[:-2]))
+                if target is not None and target.parent_form is None:
                     f.parent_form = target
-            elif len(code) > 3:
-                # 30101 is a "其中" of 301, 2010301 of 20103, where that line is on the page.
-                f.parent_form = by_code.get((statement, code[:-2]))
+        for f in live:
+            target = f.parent_form
+            if target is not None and target.parent_form is not None:
+                f.parent_form = None
+                name = target.cleaned_data.get("name")
+                f.add_error("parent_ref", f"“{name}”本身是“其中”项；“其中”项只能属于一级项目。")
 
     def _with_parent(self, form):
         target = getattr(form, "parent_form", None)

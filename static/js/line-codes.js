@@ -1,6 +1,7 @@
-// 2014 statements on the disclosure page: typing a code whose line name is empty proposes the
-// "其中" parent (30101 → 301) in the same statement. Progressive enhancement only: the server
-// fills 科目 and the name from the code on save, and infers the parent the same way.
+// 2014 statements on the disclosure page: typing a code proposes the "其中" parent (30101 → 301)
+// in the same statement, where that line is not itself a "其中" (one level, as printed).
+// Progressive enhancement only: the server fills 科目 and the name from the code on save, and
+// infers the parent the same way.
 document.addEventListener("change", function (event) {
   var input = event.target;
   if (!input.classList || !input.classList.contains("line-code")) {
@@ -19,8 +20,10 @@ document.addEventListener("change", function (event) {
     var other = rows[i];
     var otherCode = other.querySelector("input.line-code");
     var otherStatement = other.querySelector("select[name$='-statement']");
+    var otherParent = other.querySelector("input[name$='-parent_ref']");
     if (
       other !== row && otherCode && otherCode.value.trim() === wanted &&
+      (!otherParent || !otherParent.value) &&
       (!statement || !otherStatement || otherStatement.value === statement.value)
     ) {
       parentInput.value = wanted;

@@ -43,19 +43,20 @@ def test_the_new_disclosure_fits_1366_px_and_parents_are_chosen_before_saving(
 
     row("基本支出").locator("input[name$='-amount_wan']").fill("140.82")
     row("工资福利支出").locator("input[name$='-amount_wan']").fill("79.82")
-    # A new "其中" line of 301: its code proposes the parent, its name comes from the code.
+    row("一般公共服务支出").locator("input[name$='-amount_wan']").fill("184.82")
+    # A new "其中" line of 201: its code proposes the parent, its name comes from the code.
     page.locator("#lines-group .add-row a").click()
     new = page.locator("#lines-group tr.form-row:not(.empty-form)").nth(9)
-    new.locator("select[name$='-statement']").select_option("economic")
-    new.locator("input[name$='-code']").fill("30101")
+    new.locator("select[name$='-statement']").select_option("functional")
+    new.locator("input[name$='-code']").fill("20101")
     new.locator("input[name$='-code']").dispatch_event("change")
-    expect(new.locator("input[name$='-parent_ref']")).to_have_value("301")
+    expect(new.locator("input[name$='-parent_ref']")).to_have_value("201")
     new.locator("input[name$='-amount_wan']").fill("1,234.5")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".errornote")).to_have_count(0)
 
     draft = Disclosure.objects.get(agency=seed.agency, fiscal_year=fy2015)
-    salary = draft.lines.get(code="30101")
-    assert salary.parent.code == "301" and salary.amount_yuan == Decimal("12345000.00")
-    assert salary.name == salary.classification.name
+    congress = draft.lines.get(code="20101")
+    assert congress.parent.code == "201" and congress.amount_yuan == Decimal("12345000.00")
+    assert congress.name == congress.classification.name
     assert draft.lines.get(code="301").parent.name == "基本支出"

@@ -75,27 +75,44 @@ def test_misplaced_separators_are_still_refused(client, clerk, seed, fy2015, typ
 def test_parent_named_before_the_first_save_and_inferred_from_codes(client, clerk, seed, fy2015):
     lines = [
         line("economic", "", "基本支出", "140.82", order="1"),
-        line("economic", "301", "工资福利支出", "79.82", parent="基本支出", order="2"),
-        # A child before its parent on the page, inferred from its code: 30101 under 301.
-        line("economic", "30102", "津贴补贴", "10", order="3"),
-        line("economic", "30101", "基本工资", "20", order="4"),
+        line("economic", "", "工资福利支出（合计）", "79.82", parent="基本支出", order="2"),
+        line("functional", "201", "一般公共服务支出", "184.82", order="1"),
+        # A child before its parent on the page, inferred from its code: 20101 under 201.
+        line("functional", "20102", "政协事务", "10", order="3"),
+        line("functional", "20101", "人大事务", "20", order="4"),
+        line("functional", "2010101", "行政运行", "5", order="5"),  # 20101 is a "其中"
     ]
     response = post(client, seed, fy2015, lines)
     assert response.status_code == 302, response.content.decode()[-3000:]
     parents = dict(created(seed, fy2015).lines.values_list("name", "parent__name"))
     assert parents == {
         "基本支出": None,
-        "工资福利支出": "基本支出",
-        "津贴补贴": "工资福利支出",
-        "基本工资": "工资福利支出",
+        "工资福利支出（合计）": "基本支出",
+        "一般公共服务支出": None,
+        "政协事务": "一般公共服务支出",
+        "人大事务": "一般公共服务支出",
+        "行政运行": None,  # one level of "其中", as the documents print them
     }
+
+
+def test_a_parent_that_is_itself_a_child_is_refused(client, clerk, seed, fy2015):
+    lines = [
+        line("economic", "", "基本支出", "140.82", order="1"),
+        line("economic", "301", "工资福利支出", "79.82", parent="基本支出", order="2"),
+        line("economic", "30101", "基本工资", "20", parent="301", order="3"),
+    ]
+    response = post(client, seed, fy2015, lines)
+    assert response.status_code == 200
+    assert "“工资福利支出”本身是“其中”项" in response.content.decode()
+    assert not Disclosure.objects.filter(fiscal_year=fy2015).exists()
 
 
 def test_parent_by_code_and_kept_on_the_next_save(client, clerk, seed, fy2015):
     lines = [
         line("economic", "", "基本支出", "140.82", order="1"),
-        line("economic", "302", "商品和服务支出", "31.32", parent="基本支出", order="2"),
-        line("economic", "30201", "办公费", "1", parent="302", order="3"),
+        line("economic", "", "工资福利支出", "79.82", parent="基本支出", order="2"),
+        line("economic", "302", "商品和服务支出", "31.32", order="3"),
+        line("economic", "30201", "办公费", "1", parent="302", order="4"),
     ]
     assert post(client, seed, fy2015, lines).status_code == 302
     draft = created(seed, fy2015)
