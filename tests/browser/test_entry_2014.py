@@ -42,21 +42,23 @@ def test_the_new_disclosure_fits_1366_px_and_parents_are_chosen_before_saving(
         return rows.filter(has=page.locator(f"input[name$='-name'][value='{name}']"))
 
     row("基本支出").locator("input[name$='-amount_wan']").fill("140.82")
-    row("工资福利支出").locator("input[name$='-amount_wan']").fill("79.82")
-    row("一般公共服务支出").locator("input[name$='-amount_wan']").fill("184.82")
-    # A new "其中" line of 201: its code proposes the parent, its name comes from the code.
+    # This document prints 301 as a line of its own, not as a "其中" of 基本支出.
+    salaries = row("工资福利支出")
+    salaries.locator("input[name$='-amount_wan']").fill("79.82")
+    salaries.locator("input[name$='-parent_ref']").fill("")
+    # A new "其中" line of 301: its code proposes the parent, its name comes from the code.
     page.locator("#lines-group .add-row a").click()
     new = page.locator("#lines-group tr.form-row:not(.empty-form)").nth(9)
-    new.locator("select[name$='-statement']").select_option("functional")
-    new.locator("input[name$='-code']").fill("20101")
+    new.locator("select[name$='-statement']").select_option("economic")
+    new.locator("input[name$='-code']").fill("30101")
     new.locator("input[name$='-code']").dispatch_event("change")
-    expect(new.locator("input[name$='-parent_ref']")).to_have_value("201")
+    expect(new.locator("input[name$='-parent_ref']")).to_have_value("301")
     new.locator("input[name$='-amount_wan']").fill("1,234.5")
     page.get_by_role("button", name="保存", exact=True).click()
-    expect(page.locator(".errornote")).to_have_count(0)
+    expect(page.locator(".errorlist li")).to_have_count(0)
 
     draft = Disclosure.objects.get(agency=seed.agency, fiscal_year=fy2015)
-    congress = draft.lines.get(code="20101")
-    assert congress.parent.code == "201" and congress.amount_yuan == Decimal("12345000.00")
-    assert congress.name == congress.classification.name
-    assert draft.lines.get(code="301").parent.name == "基本支出"
+    wages = draft.lines.get(code="30101")
+    assert wages.parent.code == "301" and wages.amount_yuan == Decimal("12345000.00")
+    assert wages.name == wages.classification.name == "基本工资"
+    assert draft.lines.get(code="301").parent is None
