@@ -2,23 +2,29 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from disclosure.access import workflow_actions
+from disclosure.access import agencies_editable_by, workflow_actions
 from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin
 from disclosure.core.csv import csv_response
 from disclosure.exports import rows as exports
-from disclosure.formats.base import format_for
+from disclosure.formats.base import format_for, structure_source
+from disclosure.formats.simple2014 import STANDARD_LINES, STATEMENT_SCHEMES, line_layout
+from disclosure.importing.parsing import normalise
 from disclosure.importing.resources import ExpenditureLineResource, ThreePublicExpenseResource
 from disclosure.models import (
+    ClassificationCode,
     Disclosure,
     Duty,
     ExpenditureLine,
     FiscalYear,
     StaffingEntry,
     ThreePublicExpense,
+    ThreePublicItem,
     WorkTask,
     WorkTaskItem,
 )
@@ -33,9 +39,161 @@ from .standard import STANDARD_INLINES
 
 
 class ExpenditureLineForm(WanAmountForm):
+    """A line as the clerk types it: the code fills 科目 (the year's classification) and, when
+    left blank, the name."""
+
     class Meta:
         model = ExpenditureLine
         exclude = ["amount_yuan"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "name" in self.fields:
+            self.fields["name"].required = False  # the code's name fills it (clean)
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code") or ""
+        if "classification" not in self.fields or not cleaned.get("classification"):
+            # The inline has no 科目 field: the code decides it, so the two cannot disagree.
+            self.instance.classification = self._classification(code, cleaned.get("statement"))
+            cleaned["classification"] = self.instance.classification
+        classification = self.instance.classification
+        if not cleaned.get("name"):
+            if classification is not None:
+                cleaned["name"] = self.instance.name = classification.name
+            elif "name" not in self.errors:
+                self.add_error("name", "请填写项目名称（或填写本年度科目版本中的科目编码）。")
+        return cleaned
+
+    def _classification(self, code: str, statement: str | None):
+        scheme = STATEMENT_SCHEMES.get(statement)
+        if not code or scheme is None:
+            return None
+        # On the disclosure's page the line is not attached yet (a new disclosure has no id):
+        # the formset hands over the disclosure being saved.
+        disclosure = getattr(self, "disclosure", None) or self.cleaned_data.get("disclosure")
+        try:
+            disclosure = disclosure or self.instance.disclosure
+            version = disclosure.fiscal_year.code_version_id
+        except (Disclosure.DoesNotExist, FiscalYear.DoesNotExist, AttributeError):
+            return None
+        if version is None:
+            return None
+        return ClassificationCode.objects.filter(
+            version_id=version, scheme=scheme, code=code
+        ).first()
+
+
+class ExpenditureLineInlineForm(ExpenditureLineForm):
+    """On the disclosure's page the "其中" parent is named by its code or name, so it can be a
+    line added in the same save (a select offers only saved lines), and is looked up in the
+    same statement only (ExpenditureLineFormSet)."""
+
+    parent_ref = forms.CharField(
+        label="“其中”所属",
+        required=False,
+        max_length=100,
+        help_text="上级项目的编码或名称（同一报表）；留空时按编码推断，如 30101 属于 301。",
+        widget=forms.TextInput(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = ExpenditureLine
+        fields = ["statement", "code", "name", "order"]
+        widgets = {
+            "code": forms.TextInput(attrs={"size": 7, "class": "line-code"}),
+            "name": forms.TextInput(attrs={"size": 16, "class": "line-name"}),
+            "order": forms.NumberInput(attrs={"style": "width: 4em"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.instance.parent if self.instance.parent_id else None
+        if parent is not None:
+            self.initial.setdefault("parent_ref", parent.code or parent.name)
+
+
+class ExpenditureLineFormSet(BaseInlineFormSet):
+    """Resolves each line's "其中" parent among the lines of the page, same statement only."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.disclosure = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        live = [
+            f
+            for f in self.forms
+            if getattr(f, "cleaned_data", None)
+            and not self._should_delete_form(f)
+            and f.cleaned_data.get("statement")
+        ]
+        by_code, by_name = {}, {}
+        for f in live:
+            statement = f.cleaned_data["statement"]
+            if f.cleaned_data.get("code"):
+                by_code[(statement, f.cleaned_data["code"])] = f
+            by_name.setdefault((statement, f.cleaned_data.get("name", "")), f)
+        for f in live:
+            f.parent_form = None
+        for f in live:
+            ref = normalise(f.cleaned_data.get("parent_ref") or "")
+            if not ref:
+                continue
+            statement = f.cleaned_data["statement"]
+            target = by_code.get((statement, ref)) or by_name.get((statement, ref))
+            if target is None:
+                f.add_error(
+                    "parent_ref",
+                    f"同一报表中没有编码或名称为“{ref}”的项目，不能作为“其中”所属项目。",
+                )
+            elif target is f:
+                f.add_error("parent_ref", "项目不能是自己的“其中”项。")
+            else:
+                f.parent_form = target
+        # 30101 is a "其中" of 301, 2010301 of 20103, where that line is on the page and is
+        # not itself a "其中" (the documents, and the page, print one level of "其中").
+        for f in sorted(live, key=lambda f: len(f.cleaned_data.get("code") or "")):
+            code = f.cleaned_data.get("code") or ""
+            if f.parent_form is None and len(code) > 3 and not f.cleaned_data.get("parent_ref"):
+                target = by_code.get((f.cleaned_data["statement"], code[:-2]))
+                if target is not None and target.parent_form is None:
+                    f.parent_form = target
+        for f in live:
+            target = f.parent_form
+            if target is not None and target.parent_form is not None:
+                f.parent_form = None
+                name = target.cleaned_data.get("name")
+                f.add_error("parent_ref", f"“{name}”本身是“其中”项；“其中”项只能属于一级项目。")
+
+    def _with_parent(self, form):
+        target = getattr(form, "parent_form", None)
+        if target is None:
+            form.instance.parent = None
+        elif target.instance.pk is not None:
+            form.instance.parent = target.instance
+        else:
+            form.instance.parent = None
+            self._pending.append(form)  # its parent is saved later in this formset
+
+    def save_new(self, form, commit=True):
+        self._with_parent(form)
+        return super().save_new(form, commit)
+
+    def save_existing(self, form, obj, commit=True):
+        self._with_parent(form)
+        return super().save_existing(form, obj, commit)
+
+    def save(self, commit=True):
+        self._pending = []
+        saved = super().save(commit)
+        for form in self._pending:
+            form.instance.parent = form.parent_form.instance
+            form.instance.save(update_fields=["parent"])
+        return saved
 
 
 class ThreePublicForm(WanAmountForm):
@@ -48,6 +206,15 @@ class ThreePublicForm(WanAmountForm):
     class Meta:
         model = ThreePublicExpense
         exclude = ["amount_yuan"]
+
+
+class StartForm(forms.Form):
+    agency = forms.ModelChoiceField(label="单位", queryset=None)
+    fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_editable_by(user)
 
 
 class DisclosureForm(forms.ModelForm):
@@ -78,15 +245,13 @@ class DisclosureForm(forms.ModelForm):
         return super()._get_validation_exclusions() - {"status", "revision"}
 
 
-@admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ["year", "disclosure_format"]
-
-
 class StaffingInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = StaffingEntry
     extra = 0
     fields = ["kind", "category", "headcount", "order"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(staffing_initial(obj)) if lays_out(obj, "staffing") else 0
 
 
 class DutyInline(AgencyScopedAdminMixin, admin.TabularInline):
@@ -102,25 +267,65 @@ class WorkTaskInline(AgencyScopedAdminMixin, admin.TabularInline):
     show_change_link = True  # the numbered sub-items are edited on the task's own page
 
 
-class ExpenditureLineInline(
-    YearCodesMixin, WanDisplay, AgencyScopedAdminMixin, admin.TabularInline
-):
-    model = ExpenditureLine
-    form = ExpenditureLineForm
-    extra = 0
-    fields = ["statement", "code", "classification", "name", "parent", "order", "amount_wan"]
-    autocomplete_fields = ["classification"]
+class ExpenditureLineInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
+    """Narrow enough for a 1,366 px window: 科目 is shown, not chosen (the code decides it),
+    and the parent is a short text (its code or name) instead of a select."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # "其中" parents come only from this disclosure's own lines.
-        if db_field.name == "parent":
-            disclosure_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = (
-                ExpenditureLine.objects.filter(disclosure_id=disclosure_id, parent__isnull=True)
-                if disclosure_id and disclosure_id.isdigit()
-                else ExpenditureLine.objects.none()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    model = ExpenditureLine
+    form = ExpenditureLineInlineForm
+    formset = ExpenditureLineFormSet
+    extra = 0
+    fields = ["statement", "code", "name", "parent_ref", "order", "amount_wan", "subject"]
+    readonly_fields = ["subject"]
+
+    class Media:
+        js = ["js/line-codes.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("classification", "parent")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(lines_initial(obj)) if lays_out(obj, "lines") else 0
+
+    @admin.display(description="科目")
+    def subject(self, obj):
+        return obj.classification.name if obj.classification_id else ""
+
+
+def lays_out(obj, related: str) -> bool:
+    """A new disclosure, or one without any such rows yet, gets the usual rows laid out."""
+    return obj is None or obj.pk is None or not getattr(obj, related).exists()
+
+
+def standard_lines_initial() -> list[dict]:
+    return _lines(STANDARD_LINES)
+
+
+def lines_initial(obj) -> list[dict]:
+    """A new disclosure's lines: the usual ones; a saved draft's: those of the disclosure it
+    starts from (last year's), without their amounts."""
+    if obj is None or obj.pk is None:
+        return standard_lines_initial()
+    return _lines(line_layout(structure_source(obj)))
+
+
+def _lines(layout) -> list[dict]:
+    return [
+        {"statement": st, "code": code, "name": name, "parent_ref": parent, "order": i + 1}
+        for i, (st, code, name, parent) in enumerate(layout)
+    ]
+
+
+def staffing_initial(obj) -> list[dict]:
+    """Last year's staffing categories for the clerk to count again (never its counts)."""
+    source = structure_source(obj) if obj is not None and obj.pk is not None else None
+    if source is None:
+        return []
+    return list(source.staffing.order_by("kind", "order", "pk").values("kind", "category", "order"))
+
+
+def three_public_initial() -> list[dict]:
+    return [{"item": item.value} for item in ThreePublicItem]
 
 
 class ThreePublicInline(WanDisplay, AgencyScopedAdminMixin, admin.StackedInline):
@@ -128,6 +333,10 @@ class ThreePublicInline(WanDisplay, AgencyScopedAdminMixin, admin.StackedInline)
     form = ThreePublicForm
     extra = 0
     max_num = 4
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(ThreePublicItem) if lays_out(obj, "three_public") else 0
+
     fieldsets = [
         (None, {"fields": [("item", "amount_wan"), ("yoy_remark",), "explanation"]}),
         (
@@ -199,6 +408,17 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
 
     actions = ["submit", "publish", "export_csv", "add_table_rows"]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # The same initial rows on the page and on its POST: unchanged ones are not saved.
+        if isinstance(inline, ExpenditureLineInline) and lays_out(obj, "lines"):
+            kwargs["initial"] = lines_initial(obj)
+        elif isinstance(inline, StaffingInline) and lays_out(obj, "staffing"):
+            kwargs["initial"] = staffing_initial(obj)
+        elif isinstance(inline, ThreePublicInline) and lays_out(obj, "three_public"):
+            kwargs["initial"] = three_public_initial()
+        return kwargs
+
     @admin.action(description="按本年度格式生成公开表的固定行", permissions=["change"])
     def add_table_rows(self, request, queryset):
         for disclosure in queryset.select_related("fiscal_year__report_format", "agency"):
@@ -223,12 +443,54 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
             self.admin_site.admin_view(self.workflow_view),
             name="disclosure_disclosure_workflow",
         )
-        return [workflow, *super().get_urls()]
+        start = path(
+            "start/",
+            self.admin_site.admin_view(self.start_view),
+            name="disclosure_disclosure_start",
+        )
+        return [workflow, start, *super().get_urls()]
+
+    def start_view(self, request):
+        """“按上年结构新建”: the clerk picks the agency and the new year; the draft is laid out
+        as the agency's last disclosure (workflow.services.disclosure_start_from_last_year)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StartForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = services.disclosure_start_from_last_year(
+                    agency=form.cleaned_data["agency"],
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    by=request.user,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _text(exc))
+            else:
+                messages.success(request, f"{draft}：已按上年结构新建，请填写本年数字。")
+                return redirect(reverse("admin:disclosure_disclosure_change", args=[draft.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "按上年结构新建决算公开",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/disclosure/disclosure/start.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         actions = workflow_actions(request.user, obj) if obj is not None else []
-        extra_context = {**(extra_context or {}), "workflow_actions": actions}
+        # Submitting with errors is allowed (the reviewer decides), but never without a word:
+        # the errors are listed beside the button and its confirmation names them.
+        submit_errors = (
+            services.reconciliation_errors(obj)
+            if any(step.step == "submit" for step in actions) and request.method == "GET"
+            else []
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "workflow_actions": actions,
+            "submit_errors": submit_errors,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_view(self, request, object_id, step):
@@ -244,6 +506,8 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
             result = disclosure
         else:
             messages.success(request, f"{result}：{TRANSITIONS[step].success}")
+            if step == "submit":
+                _warn_of_errors(request, result)
         return redirect(reverse("admin:disclosure_disclosure_change", args=[result.pk]))
 
     @admin.action(description="提交所选决算公开审核", permissions=["submit"])
@@ -273,8 +537,22 @@ class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, f"{disclosure}：{_text(exc)}")
+                continue
+            if step is SUBMIT:
+                _warn_of_errors(request, disclosure)
         if done:
             messages.success(request, f"{step.success.rstrip('。')} {done} 份决算公开。")
+
+
+def _warn_of_errors(request, disclosure) -> None:
+    """Submitted with errors: said, not refused (the reviewer cannot publish them as they are)."""
+    errors = services.reconciliation_errors(disclosure)
+    if errors:
+        messages.warning(
+            request,
+            f"{disclosure}：注意，核对发现 {len(errors)} 个错误，发布前须更正："
+            + "；".join(errors),
+        )
 
 
 def _text(exc: Exception) -> str:

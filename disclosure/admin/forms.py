@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 
 from disclosure.core.money import WAN_PLACES, wan_to_yuan, yuan_to_wan
+from disclosure.importing.parsing import NUMBER, normalise
 
 AMOUNT_ERRORS = {
     "required": "请填写金额（万元）。",
@@ -35,14 +36,29 @@ class TextareaField(forms.CharField):
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+class WanAmountField(forms.DecimalField):
+    """An amount in 万元 written as the import reads it: `1,234.56`, full-width digits
+    (`１２３４．５６`, what a Chinese input method types), a trailing 万元. The same
+    normalisation as the import (importing.parsing), then the admin's own Chinese errors."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = normalise(value).replace("，", ",").removesuffix("万元")
+            # Thousands separators only where they belong: "1,234.56", never "1,2".
+            if "," in text and NUMBER.match(text.lstrip("+-")):
+                text = text.replace(",", "")
+            value = text
+        return super().to_python(value)
+
+
 class WanAmountForm(forms.ModelForm):
-    amount_wan = forms.DecimalField(
+    amount_wan = WanAmountField(
         label="金额（万元）",
         max_digits=15,
         decimal_places=WAN_PLACES,
         min_value=Decimal(0),
         error_messages=AMOUNT_ERRORS,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
         help_text="单位：万元，最多六位小数（精确到分）。",
     )
 

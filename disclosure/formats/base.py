@@ -116,6 +116,14 @@ class Format(ABC):
     def correction_figures(self, ids: list[int]) -> dict[int, dict[tuple, tuple[str, str]]]:
         """Per revision: figure key → (label, printed value), for the correction history."""
 
+    # --- a new year ----------------------------------------------------------------------
+
+    @abstractmethod
+    def copy_structure(self, *, source: Disclosure, draft: Disclosure, copy: Copier) -> None:
+        """Copy the structure of last year's `source` (rows, codes, names, headings) into the
+        new year's `draft`, of the same format, without figures: the clerk enters them. What
+        cannot exist without its figure is laid out on the draft's page instead."""
+
     # --- reconciliation --------------------------------------------------------------------
 
     @abstractmethod
@@ -136,6 +144,25 @@ def last_year(disclosure: Disclosure, path: str = "disclosure") -> Q:
             f"{path}__status": DisclosureStatus.PUBLISHED,
         }
     )
+
+
+def structure_source(disclosure: Disclosure) -> Disclosure | None:
+    """The disclosure a new year starts from: the same agency's latest earlier year, its
+    published (current) revision if it has one, else its newest revision."""
+    earlier = (
+        Disclosure.objects.filter(
+            agency_id=disclosure.agency_id, fiscal_year__year__lt=disclosure.fiscal_year.year
+        )
+        .select_related("fiscal_year", "agency")
+        .order_by("-fiscal_year__year", "-revision")
+    )
+    newest = earlier.first()
+    if newest is None:
+        return None
+    current = earlier.filter(
+        fiscal_year_id=newest.fiscal_year_id, status=DisclosureStatus.PUBLISHED
+    ).first()
+    return current or newest
 
 
 _REGISTRY: dict[str, "Format"] = {}

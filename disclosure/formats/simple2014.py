@@ -34,6 +34,52 @@ from .printed import simple_tables
 BASIC_NAME = "基本支出"  # the economic statement's basic line; its other top lines are projects
 FINAL = "决算数"
 
+# Which classification a statement's codes are of (income lines carry no codes): the admin fills
+# a line's 科目 and name from its code with it.
+STATEMENT_SCHEMES = {
+    Statement.EXPENDITURE: "functional",
+    Statement.FUNCTIONAL: "functional",
+    Statement.ECONOMIC: "economic",
+}
+
+# The lines every 2014 document prints, laid out on a new disclosure's page so the clerk types
+# amounts instead of adding rows: (statement, code, name, parent's code or name).
+STANDARD_LINES = [
+    (Statement.INCOME, "", "财政拨款收入", ""),
+    (Statement.EXPENDITURE, "", "财政拨款支出", ""),
+    (Statement.ECONOMIC, "", BASIC_NAME, ""),
+    (Statement.ECONOMIC, "301", "工资福利支出", BASIC_NAME),
+    (Statement.ECONOMIC, "302", "商品和服务支出", BASIC_NAME),
+    (Statement.ECONOMIC, "303", "对个人和家庭的补助", BASIC_NAME),
+    (Statement.ECONOMIC, "", "项目支出", ""),
+    (Statement.FUNCTIONAL, "201", "一般公共服务支出", ""),
+    (Statement.FUNCTIONAL, "221", "住房保障支出", ""),
+]
+
+
+def line_layout(source) -> list[tuple]:
+    """The lines laid out on a new 2014 disclosure's page, as STANDARD_LINES: those of the
+    disclosure it starts from (`base.structure_source`), else the usual ones."""
+    if source is None:
+        return STANDARD_LINES
+    lines = list(
+        ExpenditureLine.objects.filter(disclosure=source)
+        .select_related("parent")
+        .order_by(STATEMENT_RANK, "order", "pk")
+    )
+    if not lines:
+        return STANDARD_LINES
+    return [
+        (
+            line.statement,
+            line.code,
+            line.name,
+            (line.parent.code or line.parent.name) if line.parent_id else "",
+        )
+        for line in lines
+    ]
+
+
 STATEMENT_RANK = Case(
     *[When(statement=s.value, then=Value(i)) for i, s in enumerate(Statement)],
     output_field=IntegerField(),
@@ -202,6 +248,11 @@ class Simple2014(Format):
 
     def copy_figures(self, *, original, draft, copy) -> None:
         copy.levels(list(ExpenditureLine.objects.filter(disclosure=original)))
+
+    def copy_structure(self, *, source, draft, copy) -> None:
+        # A line is its amount (the column is required): last year's lines are laid out on the
+        # new draft's page instead (line_layout), and only those given an amount are saved.
+        return None
 
     def correction_figures(self, ids: list[int]) -> dict:
         figures: dict[int, dict] = defaultdict(dict)

@@ -16,6 +16,7 @@ from disclosure.core.money import wan_text
 from disclosure.core.rows import row_key, row_label, row_place
 from disclosure.models import (
     Cell,
+    ClassificationCode,
     ColumnSpec,
     ExplanationParagraph,
     ExplanationSection,
@@ -168,6 +169,28 @@ class Standard(Format):
         new_sections = copy.levels(sections)
         paragraphs = ExplanationParagraph.objects.filter(section__disclosure=original)
         copy.remapped(paragraphs, "section_id", new_sections)
+
+    def copy_structure(self, *, source, draft, copy) -> None:
+        # The tables' rows with their codes, names, sides and parents, but no cells; the
+        # 情况说明's headings without paragraphs (they cite this year's figures). A row's 科目 is
+        # looked up again in the new year's code version; last year's explanations of large
+        # changes do not carry over.
+        version = draft.fiscal_year.code_version_id
+        codes = {}
+        if version is not None:
+            codes = {
+                (scheme, code): pk
+                for pk, scheme, code in ClassificationCode.objects.filter(
+                    version_id=version
+                ).values_list("pk", "scheme", "code")
+            }
+        rows = list(ReportRow.objects.filter(disclosure=source).select_related("classification"))
+        for row in rows:
+            old = row.classification
+            row.classification_id = codes.get((old.scheme, old.code)) if old else None
+            row.explanation = ""
+        copy.levels(rows)
+        copy.levels(list(ExplanationSection.objects.filter(disclosure=source)))
 
     def correction_figures(self, ids: list[int]) -> dict:
         figures: dict[int, dict] = defaultdict(dict)

@@ -57,6 +57,9 @@ class FiscalYear(models.Model):
         help_text="标准格式年度的公开表组成",
     )
 
+    # Auditors see who opened a year and with which format and code version.
+    history = AuditTrail()
+
     class Meta:
         verbose_name = "年度"
         verbose_name_plural = "年度"

@@ -14,12 +14,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from disclosure.access import can_edit, require_visible
+from disclosure.formats.base import format_for, structure_source
 from disclosure.models import (
     Cell,
     Disclosure,
+    Duty,
+    FiscalYear,
     ReportRow,
+    WorkTask,
 )
 from disclosure.models.findings import Severity
 from disclosure.models.states import (
@@ -265,3 +270,138 @@ def disclosure_add_table_rows(*, disclosure: Disclosure, by: AbstractBaseUser) -
             by_name[(spec.side, spec.name)] = row
             created += 1
     return created
+
+
+# --- a new year ----------------------------------------------------------------------------------
+
+OPEN_YEAR_PERMISSION = "disclosure.add_fiscalyear"
+FIRST_YEAR = 2000
+
+
+def fiscal_year_defaults(year: int) -> dict:
+    """Format, code version and table set of a year to open: those of the latest year before
+    it (a new year is almost always laid out as the last one)."""
+    previous = FiscalYear.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        return {}
+    return {
+        "disclosure_format": previous.disclosure_format,
+        "code_version": previous.code_version,
+        "report_format": previous.report_format,
+    }
+
+
+def fiscal_year_check(*, year: int, by: AbstractBaseUser, **choices) -> dict:
+    """Refuse what fiscal_year_open would refuse (the admin's form asks before saving);
+    returns the year's values with the defaults filled in."""
+    _require_perm(by, OPEN_YEAR_PERMISSION, "只有审核人员可以开设年度。")
+    last_allowed = timezone.localdate().year + 1
+    if year is None or not FIRST_YEAR <= year <= last_allowed:
+        raise ValidationError(f"年度应在 {FIRST_YEAR}–{last_allowed} 之间，“{year}”不在此范围。")
+    if FiscalYear.objects.filter(year=year).exists():
+        raise ValidationError(f"{year}年度已存在，不能重复开设。")
+    values = fiscal_year_defaults(year) | {k: v for k, v in choices.items() if v}
+    if format_for(FiscalYear(**values)).has_tables and values.get("report_format") is None:
+        raise ValidationError("该格式的年度须选择公开表格式。")
+    return values
+
+
+@transaction.atomic
+def fiscal_year_open(*, year: int, by: AbstractBaseUser, **choices) -> FiscalYear:
+    """Open a fiscal year for the agencies' disclosures (reviewers and superusers).
+
+    `choices` (disclosure_format, code_version, report_format) default to the previous year's.
+    """
+    values = fiscal_year_check(year=year, by=by, **choices)
+    fiscal_year = FiscalYear(year=year, **values)
+    fiscal_year.full_clean()
+    fiscal_year._history_user = by
+    fiscal_year._change_reason = "开设年度"
+    fiscal_year.save()
+    return fiscal_year
+
+
+def _copy_rows(rows: list, *, by, reason: str, **attnames) -> list:
+    """New rows like `rows` (all of one model) with `attnames` replaced, with their audit rows."""
+    if not rows:
+        return []
+    model = type(rows[0])
+    copies = [
+        model(
+            **{
+                f.attname: getattr(row, f.attname)
+                for f in model._meta.concrete_fields
+                if not f.primary_key
+            }
+            | attnames
+        )
+        for row in rows
+    ]
+    return bulk_create_with_history(copies, model, default_user=by, default_change_reason=reason)
+
+
+class StructureCopier:
+    """The formats' Copier (formats.base) for a new year: rows of last year into the draft."""
+
+    def __init__(self, draft: Disclosure, *, by, reason: str):
+        self.draft_id, self.by, self.reason = draft.pk, by, reason
+
+    def rows(self, rows: list) -> list:
+        return _copy_rows(rows, by=self.by, reason=self.reason, disclosure_id=self.draft_id)
+
+    def levels(self, rows: list) -> dict[int, int]:
+        """Parents first, a level at a time (queries grow with depth, not with rows)."""
+        remaining = sorted(rows, key=lambda x: x.pk)
+        new_ids: dict[int, int] = {}
+        while remaining:
+            level = [x for x in remaining if x.parent_id is None or x.parent_id in new_ids]
+            created = self._level(level, new_ids)
+            new_ids |= {old.pk: new.pk for old, new in zip(level, created, strict=True)}
+            remaining = [x for x in remaining if x.pk not in new_ids]
+        return new_ids
+
+    def _level(self, level: list, new_ids: dict[int, int]) -> list:
+        for row in level:
+            row.disclosure_id, row.parent_id = self.draft_id, new_ids.get(row.parent_id)
+        return _copy_rows(level, by=self.by, reason=self.reason)
+
+    def remapped(self, rows, attname: str, new_ids: dict[int, int]) -> None:
+        for row in (rows := list(rows)):
+            setattr(row, attname, new_ids[getattr(row, attname)])
+        _copy_rows(rows, by=self.by, reason=self.reason)
+
+
+@transaction.atomic
+def disclosure_start_from_last_year(
+    *, agency, fiscal_year: FiscalYear, by: AbstractBaseUser
+) -> Disclosure:
+    """A clerk's new draft for `fiscal_year`, laid out as the agency's last disclosure: its
+    head, duties and tasks as written, and its format's structure without figures (rows and
+    headings; staffing categories and 2014 lines are laid out on the page for the counts and
+    amounts). Without a previous disclosure the draft starts empty, laid out as usual."""
+    draft = Disclosure(agency=agency, fiscal_year=fiscal_year)
+    if not can_edit(by, draft) or not by.has_perm("disclosure.add_disclosure"):
+        raise PermissionDenied("只能为本单位新建决算公开。")
+    source = structure_source(draft)
+    if source is not None:
+        draft.head_name, draft.head_posts = source.head_name, source.head_posts
+    draft.full_clean()
+    draft._history_user = by
+    draft._change_reason = "按上年结构新建"
+    draft.save()
+    if source is None:
+        return draft
+    reason = f"按{source.fiscal_year.year}年度结构新建"
+    _copy_rows(
+        list(Duty.objects.filter(disclosure=source)), by=by, reason=reason, disclosure_id=draft.pk
+    )
+    for task in WorkTask.objects.filter(disclosure=source).prefetch_related("items"):
+        items = list(task.items.all())
+        (new_task,) = _copy_rows([task], by=by, reason=reason, disclosure_id=draft.pk)
+        _copy_rows(items, by=by, reason=reason, task_id=new_task.pk)
+    fmt = format_for(draft)
+    if format_for(source) is fmt:
+        fmt.copy_structure(
+            source=source, draft=draft, copy=StructureCopier(draft, by=by, reason=reason)
+        )
+    return draft
