@@ -8,6 +8,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def fill_keys(apps, schema_editor):
+    """Stored findings get the key a reviewer's acknowledgement is matched on."""
+    from disclosure.models.acknowledgements import finding_key
+
+    Finding = apps.get_model("disclosure", "ReconciliationFinding")
+    rows = list(Finding.objects.only("rule", "cells"))
+    for row in rows:
+        row.key = finding_key(row.rule, row.cells)
+    Finding.objects.bulk_update(rows, ["key"], batch_size=1000)
+
+
 # The roles of 0008_roles gain the new rows: reviewers acknowledge (a permission of its own,
 # so that publishing does not imply it), reviewers and auditors read them and their history.
 GRANTS = {
@@ -54,6 +65,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="reconciliationfinding",
+            name="key",
+            field=models.CharField(
+                default="", editable=False, max_length=64, verbose_name="核对结果标识"
+            ),
+        ),
+        migrations.RunPython(fill_keys, migrations.RunPython.noop),
         migrations.CreateModel(
             name="HistoricalFindingAcknowledgement",
             fields=[
