@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
 
 from disclosure.models import Cell, Disclosure, FindingAcknowledgement, finding_key
 from disclosure.reconciliation.selectors import reconciliation_errors
@@ -155,3 +156,16 @@ def test_acknowledgements_freeze_with_the_publication(submitted, reviewer):
         row.save()
     with pytest.raises(ValidationError):
         FindingAcknowledgement.objects.filter(disclosure=submitted).delete()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the freeze against raw SQL is a PostgreSQL trigger"
+)
+def test_raw_sql_cannot_rewrite_a_published_acknowledgement(submitted, reviewer):
+    acknowledge_all(submitted, reviewer)
+    services.disclosure_publish(disclosure=submitted, by=reviewer, note="说明")
+    sql = "UPDATE disclosure_findingacknowledgement SET reason = 'x' WHERE disclosure_id = %s"
+    with pytest.raises(DatabaseError, match="已发布的决算公开及其数字不能修改或删除"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [submitted.pk])
+    assert set(submitted.acknowledgements.values_list("reason", flat=True)) == {REASON}
