@@ -13,6 +13,9 @@ layers refuse everything else:
    refused there, so `loaddata` can still load historical, already-published documents; inserts
    through Django are refused by layers 1 and 2.
 
+A row may widen the statuses it is written in (`writable_statuses`): a reviewer's
+FindingAcknowledgement is recorded while the disclosure is submitted, and freezes with it.
+
 A new model that belongs to a disclosure inherits DisclosurePart (and sets `disclosure_path` if
 it reaches the disclosure through another row, as WorkTaskItem does through its task).
 """

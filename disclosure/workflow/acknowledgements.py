@@ -73,8 +73,5 @@ def finding_acknowledge(
     return acknowledgement
 
 
-def finding_key_of(finding) -> str:
-    """The key of an engine finding or of a stored one (ReconciliationFinding or its dict)."""
-    if isinstance(finding, dict):
-        return key_of(finding["rule"], finding["cells"])
+def finding_key_of(finding: Finding) -> str:
     return key_of(finding.rule, finding.cells)
