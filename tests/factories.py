@@ -164,6 +164,9 @@ def user_in_role(role: str, *, agencies=(), **kwargs):
         from django.apps import apps
 
         importlib.import_module("disclosure.migrations.0008_roles").create_roles(apps, None)
+        importlib.import_module("disclosure.migrations.0012_finding_acknowledgements").grant(
+            apps, None
+        )
     user.groups.add(Group.objects.get(name=role))
     for agency in agencies:
         agency.clerks.add(user)

@@ -160,6 +160,13 @@ class Section(Schema):
     sections: list["Section"] = []
 
 
+class Acknowledgement(Schema):
+    """A reviewer confirmed the error is printed so in the original document (原文如此)."""
+
+    reason: str
+    acknowledged_at: datetime
+
+
 class Finding(Schema):
     agency: str
     year: int
@@ -172,6 +179,7 @@ class Finding(Schema):
     difference_yuan: str | None
     tolerance_yuan: str
     checked_at: datetime | None
+    acknowledgement: Acknowledgement | None = None
 
 
 class FindingPage(Schema):

@@ -5,7 +5,7 @@ revision, for its history), so a draft, a submitted or a returned revision canno
 Lists cost a fixed number of queries per page (see pagination.py and figures.py).
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from bureaus.models import Agency
@@ -15,6 +15,7 @@ from disclosure.models import (
     COUNT_FIELDS,
     Disclosure,
     DisclosureStatus,
+    FindingAcknowledgement,
     FiscalYear,
     ReconciliationFinding,
     ThreePublicExpense,
@@ -190,8 +191,14 @@ def three_public_item(record: ThreePublicExpense) -> dict:
 
 
 def findings(disclosures: QuerySet, *, severity: str = "", rule: str = "") -> QuerySet:
-    rows = ReconciliationFinding.objects.filter(disclosure__in=disclosures).select_related(
-        "disclosure__agency", "disclosure__fiscal_year", "disclosure__reconciliation"
+    rows = (
+        ReconciliationFinding.objects.filter(disclosure__in=disclosures)
+        .select_related(
+            "disclosure__agency", "disclosure__fiscal_year", "disclosure__reconciliation"
+        )
+        # A reviewer's "原文如此" matching the finding's figures now (a stale one matches none).
+        # Who acknowledged is staff business: the reason and the time are public.
+        .annotate(ack_reason=_acknowledged("reason"), ack_at=_acknowledged("acknowledged_at"))
     )
     if severity:
         rows = rows.filter(severity=severity)
@@ -216,7 +223,21 @@ def finding_item(finding: ReconciliationFinding) -> dict:
         "difference_yuan": None if difference is None else format_yuan(difference),
         "tolerance_yuan": format_yuan(finding.tolerance_yuan),
         "checked_at": check.checked_at if check else None,
+        "acknowledgement": _acknowledgement(finding),
     }
+
+
+def _acknowledged(field: str) -> Subquery:
+    acknowledgements = FindingAcknowledgement.objects.filter(
+        disclosure=OuterRef("disclosure"), key=OuterRef("key")
+    )
+    return Subquery(acknowledgements.values(field)[:1])
+
+
+def _acknowledgement(finding: ReconciliationFinding) -> dict | None:
+    if finding.ack_reason is None:
+        return None
+    return {"reason": finding.ack_reason, "acknowledged_at": finding.ack_at}
 
 
 # --- corrections -------------------------------------------------------------------------------

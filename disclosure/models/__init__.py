@@ -4,6 +4,7 @@ Django finds the models here; code outside this package imports them from
 `disclosure.models`, code inside from the module that defines them.
 """
 
+from .acknowledgements import FindingAcknowledgement, finding_key
 from .codes import (
     CODE_FORMAT,
     LEVELS,
@@ -51,6 +52,8 @@ from .states import (
 from .tables import ROW_OWNER_SQL, Cell, ReportRow, TableNote
 
 __all__ = [
+    "FindingAcknowledgement",
+    "finding_key",
     "PublishedDisclosureError",
     "EDITABLE_STATUSES",
     "FROZEN_STATUSES",

@@ -44,6 +44,8 @@ class ReconciliationFinding(models.Model):
         "差额（元）", max_digits=17, decimal_places=2, null=True, blank=True
     )
     tolerance_yuan = models.DecimalField("舍入容差（元）", max_digits=17, decimal_places=2)
+    # acknowledgements.finding_key(rule, cells): what a reviewer's "原文如此" is matched on.
+    key = models.CharField("核对结果标识", max_length=64, default="", editable=False)
 
     class Meta:
         verbose_name = "核对结果"

@@ -13,6 +13,9 @@ layers refuse everything else:
    refused there, so `loaddata` can still load historical, already-published documents; inserts
    through Django are refused by layers 1 and 2.
 
+A row may widen the statuses it is written in (`writable_statuses`): a reviewer's
+FindingAcknowledgement is recorded while the disclosure is submitted, and freezes with it.
+
 A new model that belongs to a disclosure inherits DisclosurePart (and sets `disclosure_path` if
 it reaches the disclosure through another row, as WorkTaskItem does through its task).
 """
@@ -64,13 +67,20 @@ def owning_disclosure_ids(model, objs: list) -> set:
     return set(related._base_manager.filter(pk__in=head_ids).values_list(rest, flat=True))
 
 
-def refuse_unless_editable(disclosure_ids: Iterable[int | None]) -> None:
+def refuse_unless_editable(
+    disclosure_ids: Iterable[int | None], statuses: Iterable[str] = EDITABLE_STATUSES
+) -> None:
     ids = {pk for pk in disclosure_ids if pk is not None}
     if not ids:
         return
     locked = _disclosure_model()._base_manager.filter(pk__in=ids)
-    if locked.exclude(status__in=EDITABLE_STATUSES).exists():
+    if locked.exclude(status__in=statuses).exists():
         raise PublishedDisclosureError()
+
+
+def _writable(model) -> tuple[str, ...]:
+    # The Disclosure itself shares the queryset, without the attribute of its parts.
+    return getattr(model, "writable_statuses", EDITABLE_STATUSES)
 
 
 def _status_lookup(model) -> str:
@@ -92,7 +102,7 @@ class GuardedQuerySet(models.QuerySet):
 
     def refuse_locked(self) -> None:
         lookup = f"{_status_lookup(self.model)}__in"
-        if self.exclude(**{lookup: EDITABLE_STATUSES}).exists():
+        if self.exclude(**{lookup: _writable(self.model)}).exists():
             raise PublishedDisclosureError()
 
     def _refuse_locked_targets(self, values: dict) -> None:
@@ -107,7 +117,7 @@ class GuardedQuerySet(models.QuerySet):
             if key in values:
                 target = getattr(values[key], "pk", values[key])
                 rows = related._base_manager.filter(pk=target)
-                if rows.exclude(**{lookup: EDITABLE_STATUSES}).exists():
+                if rows.exclude(**{lookup: _writable(self.model)}).exists():
                     raise PublishedDisclosureError()
 
     def update(self, **kwargs):
@@ -125,7 +135,7 @@ class GuardedQuerySet(models.QuerySet):
         objs = list(objs)
         self.model._base_manager.filter(pk__in=[o.pk for o in objs]).refuse_locked()
         if self.model.disclosure_path:
-            refuse_unless_editable(owning_disclosure_ids(self.model, objs))
+            refuse_unless_editable(owning_disclosure_ids(self.model, objs), _writable(self.model))
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
     bulk_update.alters_data = True
@@ -133,7 +143,7 @@ class GuardedQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         if self.model.disclosure_path:
-            refuse_unless_editable(owning_disclosure_ids(self.model, objs))
+            refuse_unless_editable(owning_disclosure_ids(self.model, objs), _writable(self.model))
         return super().bulk_create(objs, *args, **kwargs)
 
     bulk_create.alters_data = True
@@ -215,6 +225,9 @@ class DisclosurePart(models.Model):
     """
 
     disclosure_path = "disclosure"
+    # The statuses in which the row may be written: the clerks' content only while they hold
+    # it; a reviewer's record of the review (FindingAcknowledgement) also while it is submitted.
+    writable_statuses: tuple[str, ...] = EDITABLE_STATUSES
 
     objects = GuardedQuerySet.as_manager()
     # History is looked up by the row and by the disclosure, never by a "其中" parent or a
@@ -229,11 +242,12 @@ class DisclosurePart(models.Model):
         triggers = [frozen_part_trigger()]
 
     def save(self, *args, **kwargs):
-        refuse_unless_editable([owning_disclosure_id(self), self._stored_disclosure_id()])
+        ids = [owning_disclosure_id(self), self._stored_disclosure_id()]
+        refuse_unless_editable(ids, self.writable_statuses)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        refuse_unless_editable([self._stored_disclosure_id()])
+        refuse_unless_editable([self._stored_disclosure_id()], self.writable_statuses)
         return super().delete(*args, **kwargs)
 
     def _stored_disclosure_id(self) -> int | None:

@@ -10,7 +10,13 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from disclosure.formats.base import format_for
-from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding
+from disclosure.models import (
+    Disclosure,
+    FindingAcknowledgement,
+    Reconciliation,
+    ReconciliationFinding,
+    finding_key,
+)
 from disclosure.models.findings import Severity
 
 from .engine import Facts, Finding, reconcile
@@ -61,12 +67,19 @@ class Summary:
         return self.checked_at is not None
 
     @property
+    def acknowledged(self) -> int:
+        """Errors a reviewer acknowledged as printed so in the original."""
+        return sum(1 for f in self.errors if f["acknowledgement"])
+
+    @property
     def headline(self) -> str:
         if not self.checked:
             return "本决算尚未经过自动核对。"
         parts = [
             f"发现 {len(self.errors)} 处数字相互矛盾" if self.errors else "未发现相互矛盾的数字"
         ]
+        if self.acknowledged:
+            parts[0] += f"（其中 {self.acknowledged} 处经审核人员确认为原文如此）"
         if self.warnings:
             parts.append(f"{len(self.warnings)} 处差异或变动较大、需要说明原因")
         if self.notices:
@@ -95,7 +108,26 @@ def reconciliation_summary(*, disclosure_id: int) -> Summary:
         finding = dict(zip(SUMMARY_FIELDS, values, strict=True))
         if finding["severity"] in buckets:
             buckets[finding["severity"]].append(finding)
+    if summary.checked:
+        _attach_acknowledgements(summary.errors, disclosure_id=disclosure_id)
     return summary
+
+
+def _attach_acknowledgements(errors: list[dict], *, disclosure_id: int) -> None:
+    """Each error gets its `key` and the acknowledgement matching it now, or None: one query,
+    however many findings (so a page costs the same with or without errors). A stale
+    acknowledgement (its figures changed since) matches no finding, so it is shown nowhere."""
+    for error in errors:
+        error["key"] = finding_key(error["rule"], error["cells"])
+        error["acknowledgement"] = None
+    by_key = {
+        a["key"]: a
+        for a in FindingAcknowledgement.objects.filter(disclosure_id=disclosure_id).values(
+            "key", "reason", "acknowledged_at", "acknowledged_by__username"
+        )
+    }
+    for error in errors:
+        error["acknowledgement"] = by_key.get(error["key"])
 
 
 def findings_list(

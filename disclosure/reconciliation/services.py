@@ -5,7 +5,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding
+from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding, finding_key
 
 from .engine import Finding, reconcile
 from .selectors import load_facts
@@ -21,6 +21,7 @@ def _stored(finding: Finding, *, disclosure: Disclosure, order: int) -> Reconcil
         cells=[[label, None if value is None else str(value)] for label, value in finding.cells],
         difference_yuan=finding.difference,
         tolerance_yuan=finding.tolerance,
+        key=finding_key(finding.rule, finding.cells),
     )
 
 

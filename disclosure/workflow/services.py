@@ -39,6 +39,8 @@ from disclosure.reconciliation.engine import Finding, reconcile
 from disclosure.reconciliation.selectors import load_facts
 from disclosure.reconciliation.services import disclosure_reconcile
 
+from .acknowledgements import unacknowledged
+
 logger = logging.getLogger(__name__)
 
 # Called with each disclosure published (a correction's too), once the publication has
@@ -62,8 +64,13 @@ def _notify_published(disclosure_id: int) -> None:
 
 
 def reconciliation_errors(disclosure: Disclosure) -> list[str]:
-    """Findings that block publication: figures that contradict each other, computed now."""
-    return [f.message for f in _findings(disclosure) if f.severity == Severity.ERROR]
+    """Findings that block publication: figures that contradict each other, computed now,
+    which no reviewer has acknowledged as printed so in the original."""
+    return [f.message for f in unacknowledged(disclosure, _errors(disclosure))]
+
+
+def _errors(disclosure: Disclosure) -> list[Finding]:
+    return [f for f in _findings(disclosure) if f.severity == Severity.ERROR]
 
 
 def reconciliation_warnings(disclosure: Disclosure) -> list[str]:
@@ -190,7 +197,11 @@ def disclosure_return(*, disclosure: Disclosure, by: AbstractBaseUser, comment: 
 def disclosure_publish(
     *, disclosure: Disclosure, by: AbstractBaseUser, note: str = ""
 ) -> Disclosure:
-    """Publish a submitted disclosure; a correction supersedes the revision it corrects."""
+    """Publish a submitted disclosure; a correction supersedes the revision it corrects.
+
+    Errors refuse it, except those a reviewer acknowledged as printed so in the original
+    (workflow.acknowledgements); the refusal lists the errors still unacknowledged.
+    """
     _require_permission(by, PUBLISH)
     require_visible(by, disclosure)
     disclosure = _locked(disclosure)
@@ -208,10 +219,13 @@ def disclosure_publish(
     disclosure.status = PUBLISH.target
     disclosure.published_at = timezone.now()
     disclosure.publication_note = note
+    # Printed contradictions published as printed: said in the audit row of the publication.
+    printed = len(_errors(disclosure))  # all acknowledged by now
+    acknowledged = f"（{printed} 处核对错误已确认原文如此）" if printed else ""
     disclosure = _save_step(
         disclosure,
         by=by,
-        reason="发布",
+        reason=f"发布{acknowledged}",
         fields=["status", "published_at", "publication_note"],
     )
     transaction.on_commit(lambda pk=disclosure.pk: _notify_published(pk))
