@@ -164,9 +164,8 @@ def user_in_role(role: str, *, agencies=(), **kwargs):
         from django.apps import apps
 
         importlib.import_module("disclosure.migrations.0008_roles").create_roles(apps, None)
-        importlib.import_module("disclosure.migrations.0012_finding_acknowledgements").grant(
-            apps, None
-        )
+        for later in ("0013_reviewers_open_years", "0014_finding_acknowledgements"):
+            importlib.import_module(f"disclosure.migrations.{later}").grant(apps, None)
     user.groups.add(Group.objects.get(name=role))
     for agency in agencies:
         agency.clerks.add(user)

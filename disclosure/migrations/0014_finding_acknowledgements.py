@@ -60,7 +60,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0011_lean_line_indexes"),
+        ("disclosure", "0013_reviewers_open_years"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
