@@ -23,6 +23,7 @@ migrate: $(STAMP)
 seed: migrate
 	$(DEMO_ENV) $(MANAGE) load_seed
 	$(DEMO_ENV) $(MANAGE) reconcile_all
+	$(DEMO_ENV) $(MANAGE) build_packages
 	$(DEMO_ENV) $(MANAGE) demo_accounts
 
 demo: seed
