@@ -7,6 +7,9 @@ from django.contrib import admin
 
 from disclosure.core.money import WAN_PLACES, wan_to_yuan, yuan_to_wan
 from disclosure.importing.parsing import NUMBER, normalise
+from disclosure.models import Disclosure
+from disclosure.models.frozen import owning_disclosure_id
+from disclosure.workflow.services import disclosure_check_version
 
 AMOUNT_ERRORS = {
     "required": "请填写金额（万元）。",
@@ -86,3 +89,32 @@ class WanDisplay:
     @admin.display(description="金额（万元）")
     def amount_wan(self, obj):
         return wan_for_input(obj.amount_yuan) if obj.amount_yuan is not None else ""
+
+
+class VersionedPartForm(forms.ModelForm):
+    """A row of a disclosure edited on its own page carries its disclosure's version.
+
+    Every save of any part of a disclosure moves that version on (workflow.services.
+    disclosure_figures_changed), so a page opened before someone else's save, of this row or
+    any other part, is refused whole instead of silently overwriting it.
+    """
+
+    disclosure_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._disclosure_id = owning_disclosure_id(self.instance) if self.instance.pk else None
+        if self._disclosure_id is not None:
+            self.fields["disclosure_version"].initial = (
+                Disclosure._base_manager.filter(pk=self._disclosure_id)
+                .values_list("version", flat=True)
+                .first()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._disclosure_id is not None:
+            disclosure_check_version(
+                disclosure_id=self._disclosure_id, version=cleaned.get("disclosure_version")
+            )
+        return cleaned

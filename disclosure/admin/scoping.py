@@ -22,7 +22,7 @@ from disclosure.access import (
 )
 from disclosure.core.audit import annotate_history_page
 
-from .forms import TextareaField
+from .forms import TextareaField, VersionedPartForm
 from .reconciliation import FiguresChangedAdminMixin
 
 # --- the admin -----------------------------------------------------------------------------------
@@ -128,6 +128,27 @@ def _scoped_filter(model, item):
 class ScopedHistoryAdmin(AgencyScopedAdminMixin, FiguresChangedAdminMixin, SimpleHistoryAdmin):
     """The base for every admin of agency-owned data: scoped, each save or delete of a
     disclosure's content reported to the workflow, with a read-only history view."""
+
+    def _versioned(self, request, obj) -> bool:
+        """A row of a disclosure, changed on its own page (inlines ride on the disclosure's
+        own version field)."""
+        return bool(getattr(self.model, "disclosure_path", "")) and (
+            obj is not None and self.has_change_permission(request, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._versioned(request, obj):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(f"Versioned{base.__name__}", (VersionedPartForm, base), {})
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._versioned(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = [*options["fields"], "disclosure_version"]
+        return [(name, {**options, "fields": fields}), *rest]
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # The "历史" page's 变更内容 in Chinese, status and revision included (see core.audit).

@@ -297,8 +297,10 @@ def test_editing_a_row_on_its_own_page_makes_open_disclosure_forms_stale(client,
     line = ExpenditureLineFactory(disclosure=draft, statement="income", name="收入")
     opened_at = draft.version
     data = {"disclosure": draft.pk, "statement": "income", "code": "", "name": "收入"}
-    data |= {"order": "1", "amount_wan": "5"}
+    data |= {"order": "1", "amount_wan": "5", "disclosure_version": opened_at}  # as the page has it
     client.post(f"/admin/disclosure/expenditureline/{line.pk}/change/", data)
+    line.refresh_from_db()
+    assert line.amount_yuan == 50000  # the row's own save went through
     response = client.post(
         f"/admin/disclosure/disclosure/{draft.pk}/change/",
         change_post(draft, version=opened_at, head_name="甲"),

@@ -88,6 +88,8 @@ def test_admin_edits_record_the_user(client, draft, clerk):
         "name": "财政拨款收入",
         "order": "1",
         "amount_wan": "2",
+        # The page carries the disclosure's version (a stale page is refused).
+        "disclosure_version": Disclosure.objects.get(pk=draft.pk).version,
     }
     client.post(f"/admin/disclosure/expenditureline/{line.pk}/change/", data)
     record = line.history.latest()

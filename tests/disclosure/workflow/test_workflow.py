@@ -151,6 +151,7 @@ def test_correction_flow_over_http_ends_on_the_public_page(client, seed, clerk, 
         "reception_persons": "466",
         "yoy_remark": reception.yoy_remark,
         "explanation": reception.explanation,
+        "disclosure_version": Disclosure.objects.get(pk=draft.pk).version,  # as the page has it
     }
     url = f"/admin/disclosure/threepublicexpense/{reception.pk}/change/"
     assert client.post(url, data).status_code == 302
