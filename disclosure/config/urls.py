@@ -25,3 +25,4 @@ urlpatterns = [
 ]
 
 handler404 = "disclosure.public.views.page_not_found"
+handler500 = "disclosure.config.errors.server_error"

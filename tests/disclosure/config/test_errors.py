@@ -60,3 +60,32 @@ def test_staff_only_answers_are_private_and_published_pages_are_not(client, seed
         answer = client.get(url)
         assert answer.status_code == 200
         assert "private" in answer["Cache-Control"], url
+
+
+def test_an_unreachable_database_is_a_chinese_503_with_retry_after(rf):
+    from django.db.utils import OperationalError
+
+    from disclosure.config.errors import server_error
+
+    for path, expected in (
+        ("/years/2014/", "服务暂时不可用"),
+        ("/api/v1/years", "数据库暂时不可用"),
+    ):
+        try:
+            raise OperationalError("connection refused")
+        except OperationalError:
+            response = server_error(rf.get(path))
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        assert expected in response.content.decode()
+
+
+def test_any_other_error_stays_the_chinese_500_page(rf):
+    from disclosure.config.errors import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "服务器出错了" in response.content.decode()
