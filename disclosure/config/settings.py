@@ -108,6 +108,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# Read replicas (README "Deploy", "Beyond one machine"): anonymous public reads go to them
+# (config/replicas.py). In tests a replica mirrors the test database.
+DATABASE_REPLICA_URLS = [
+    url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
+]
+for number, url in enumerate(DATABASE_REPLICA_URLS, 1):
+    DATABASES[f"replica{number}"] = {
+        **dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},
+    }
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["disclosure.config.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "disclosure.config.replicas.PublicReadsOnReplicas")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
