@@ -94,18 +94,33 @@
     return text.trim();
   }
 
+  // "8" is the stored "8.00", "1,234.5" the stored "1234.50": not a change. The server reads
+  // the figures for real (and skips any equal to the stored one); this only marks the cells.
+  function number(text) {
+    var plain = text.normalize("NFKC").replace(/[\s,]/g, "").replace(/万元$/, "");
+    return plain === "" || isNaN(Number(plain)) ? null : Number(plain);
+  }
+
+  function isChanged(input) {
+    var value = normal(input.value);
+    var original = input.getAttribute("data-original");
+    if (value === original) {
+      return false;
+    }
+    var a = number(value);
+    var b = number(original);
+    return a === null || b === null || a !== b;
+  }
+
   function mark(input) {
-    var changed = normal(input.value) !== input.getAttribute("data-original");
-    input.classList.toggle("changed", changed);
+    input.classList.toggle("changed", isChanged(input));
     status();
   }
 
   function changedInputs() {
     return Array.prototype.slice
       .call(document.querySelectorAll("input.grid-cell"))
-      .filter(function (input) {
-        return normal(input.value) !== input.getAttribute("data-original");
-      });
+      .filter(isChanged);
   }
 
   var note = "";
