@@ -46,6 +46,10 @@ class YearCodesMixin:
         """The disclosure of the change page: its own, or (a row's page) its row's."""
         match = getattr(request, "resolver_match", None)
         object_id = str(match.kwargs.get("object_id", "")) if match else ""
+        if not object_id:
+            # A new row from a table's grid (增加一行): the add page's initial disclosure.
+            initial = request.GET.get(DISCLOSURE_PARAM, "")
+            return int(initial) if initial.isascii() and initial.isdigit() else None
         if not object_id.isdigit():
             return None
         page_model = getattr(self, "parent_model", self.model)  # an inline's page is its parent's

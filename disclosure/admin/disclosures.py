@@ -33,7 +33,9 @@ from disclosure.workflow import corrections, services
 
 from .codes import YearCodesMixin
 from .forms import WanAmountForm, WanDisplay
+from .grid import GridAdminMixin  # the table grids and the links to them (standard format)
 from .importing import FiguresImportExportMixin
+from .parts import PartsAdminMixin  # 情况说明数字, 表说明, 单位构成 on pages of their own
 from .reconciliation import ReconciliationAdminMixin
 from .standard import STANDARD_INLINES
 
@@ -366,7 +368,9 @@ STEP_SERVICES = {
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ReconciliationAdminMixin, ScopedHistoryAdmin):
+class DisclosureAdmin(
+    ReconciliationAdminMixin, GridAdminMixin, PartsAdminMixin, ScopedHistoryAdmin
+):
     form = DisclosureForm
     list_display = ["agency", "fiscal_year", "revision", "status", "published_at", "updated_at"]
     list_filter = ["fiscal_year", "agency", "status"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 
-from disclosure.core.money import WAN_PLACES, wan_to_yuan, yuan_to_wan
+from disclosure.core.money import WAN_PLACES, wan_for_input, wan_to_yuan
 from disclosure.importing.parsing import NUMBER, normalise
 from disclosure.models import Disclosure
 from disclosure.models.frozen import owning_disclosure_id
@@ -19,13 +19,6 @@ AMOUNT_ERRORS = {
     "max_decimal_places": "金额最多保留 6 位小数（万元），即精确到分。",
     "max_whole_digits": "金额过大：整数部分最多 9 位（万元）。",
 }
-
-
-def wan_for_input(yuan: Decimal) -> str:
-    """195.820000 → "195.82", 55 → "55.00": what a clerk typed, never scientific notation."""
-    wan = yuan_to_wan(yuan)
-    two = wan.quantize(Decimal("0.01"))
-    return f"{two:f}" if two == wan else f"{wan.normalize():f}"
 
 
 class TextareaField(forms.CharField):

@@ -1,7 +1,9 @@
 """Admin for the standard format: reference data (codes, formats) and a disclosure's tables.
 
-Rows are edited on the disclosure page (as an inline); each row's cells on the row's own page,
-entered in 万元 like every amount here.
+A disclosure's tables are edited as printed grids, one page per table (admin/grid.py); a row's
+code, name and explanation, and its cells one by one, on the row's own page, entered in 万元
+like every amount here. 情况说明数字, 表说明 and 单位构成 have pages of their own (admin/parts.py)
+built from the inlines below.
 """
 
 from django import forms
@@ -16,6 +18,7 @@ from disclosure.models import (
     CodeVersion,
     ColumnSpec,
     ConsolidatedUnit,
+    Disclosure,
     ExplanationParagraph,
     ExplanationSection,
     GlossaryTerm,
@@ -132,29 +135,9 @@ class CellAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
     autocomplete_fields = ["row"]
 
 
-class ReportRowInline(YearCodesMixin, AgencyScopedAdminMixin, admin.TabularInline):
-    model = ReportRow
-    extra = 0
-    fields = [
-        "table",
-        "order",
-        "side",
-        "panel",
-        "code",
-        "classification",
-        "name",
-        "role",
-        "explanation",
-    ]
-    autocomplete_fields = ["classification"]
-    show_change_link = True  # the row's cells (one per column) are entered on its own page
-    classes = ["collapse"]
-
-
 class UnitInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = ConsolidatedUnit
-    extra = 0
-    classes = ["collapse"]
+    extra = 1
 
 
 class GlossaryInline(AgencyScopedAdminMixin, admin.TabularInline):
@@ -165,15 +148,24 @@ class GlossaryInline(AgencyScopedAdminMixin, admin.TabularInline):
 
 class TableNoteInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = TableNote
-    extra = 0
-    classes = ["collapse"]
+    extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "table":
+            # Only the tables of the disclosure's year (the page's URL names the disclosure).
+            disclosure_id = request.resolver_match.kwargs.get("object_id")
+            formats = Disclosure.objects.filter(pk=disclosure_id).values(
+                "fiscal_year__report_format"
+            )
+            formfield.queryset = formfield.queryset.filter(report_format__in=formats)
+        return formfield
 
 
 class NarrativeFigureInline(AgencyScopedAdminMixin, admin.TabularInline):
     model = NarrativeFigure
-    extra = 0
+    extra = 1
     fields = ["section", "key", "label", "value", "unit", "order"]
-    classes = ["collapse"]
 
 
 class ExplanationSectionInline(AgencyScopedAdminMixin, admin.TabularInline):
@@ -184,14 +176,9 @@ class ExplanationSectionInline(AgencyScopedAdminMixin, admin.TabularInline):
     classes = ["collapse"]
 
 
-STANDARD_INLINES = [
-    UnitInline,
-    ReportRowInline,
-    TableNoteInline,
-    NarrativeFigureInline,
-    ExplanationSectionInline,
-    GlossaryInline,
-]
+# On the disclosure's page. The tables, 情况说明数字, 表说明 and 单位构成 are linked from it
+# instead: as inlines they made a disclosure of a few hundred rows post thousands of fields.
+STANDARD_INLINES = [ExplanationSectionInline, GlossaryInline]
 
 
 class ParagraphForm(forms.ModelForm):

@@ -136,11 +136,6 @@ USE_TZ = True
 # Figures are formatted by our own filters (万元, two decimals); locale formatting of numbers
 # would insert separators into form inputs and break round trips.
 USE_THOUSAND_SEPARATOR = False
-# The disclosure's admin page posts every inline row: a standard-format disclosure (the 2024
-# Putuo one has 226 table rows, 81 figures, 19 sections…) sends ~4,000 fields, and Django's
-# default of 1,000 answered its save with "400 Bad Request".
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
-
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))

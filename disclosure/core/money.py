@@ -70,6 +70,13 @@ def wan_text(yuan: Decimal) -> str:
     return f"{format_wan(yuan)}万元"
 
 
+def wan_for_input(yuan: Decimal) -> str:
+    """195.820000 → "195.82", 55 → "55.00": what a clerk typed, never scientific notation."""
+    wan = yuan_to_wan(yuan)
+    two = wan.quantize(FEN)
+    return f"{two:f}" if two == wan else f"{wan.normalize():f}"
+
+
 def format_yuan(yuan: Decimal | None) -> str:
     if yuan is None:
         return ""

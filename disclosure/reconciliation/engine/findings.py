@@ -157,11 +157,17 @@ def row_text(row: Row) -> str:
     return row_label(code=row.code, name=row.name, key=row.key)
 
 
+def cell_place(number: str, row: str, heading: str) -> str:
+    """How a finding names a cell: 公开05表 2120101 行政运行（合计）. The table grid finds the
+    cells a finding concerns by this name, so both build it here."""
+    return f"公开{number}表 {row}（{heading}）"
+
+
 def cell(table: Table, row: Row, label: str, name: str | None = None) -> Fig:
     column = next((c for c in table.columns if c.label == label and c.side in ("", row.side)), None)
     heading = "/".join(p for p in (column.group, label) if p) if column else label
     return Fig(
-        label=f"公开{table.number}表 {row_text(row)}（{heading}）",
+        label=cell_place(table.number, row_text(row), heading),
         name=name or heading,
         value=row.cells.get(label),
     )

@@ -44,11 +44,12 @@ def test_the_disclosure_param_offers_only_its_years_codes_without_a_referer(clie
 
 def test_the_pages_widgets_name_their_disclosure(client, clerk, draft):
     url = f"{AUTOCOMPLETE}?disclosure={draft.pk}"
-    page = client.get(f"/admin/disclosure/disclosure/{draft.pk}/change/").content.decode()
-    assert url in widget_urls(page)  # the rows' inline
     row = ReportRow.objects.filter(disclosure=draft).first()
     page = client.get(f"/admin/disclosure/reportrow/{row.pk}/change/").content.decode()
     assert url in widget_urls(page)
+    # 增加一行 below a table's grid opens the add page with its disclosure and table.
+    new_row = f"/admin/disclosure/reportrow/add/?disclosure={draft.pk}&table={row.table_id}"
+    assert url in widget_urls(client.get(new_row).content.decode())
     page = client.get("/admin/disclosure/reportrow/add/").content.decode()
     assert AUTOCOMPLETE in widget_urls(page)  # no disclosure yet: every code
     assert not any("disclosure=" in u for u in widget_urls(page))

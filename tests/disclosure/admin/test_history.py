@@ -12,7 +12,7 @@ from simple_history.models import registered_models
 from simple_history.utils import get_history_model_for_model
 
 from bureaus.models import Agency
-from disclosure.models import Cell, Disclosure, Duty, ExpenditureLine, ReportRow
+from disclosure.models import Cell, Disclosure, Duty, ExpenditureLine, GlossaryTerm
 from disclosure.workflow import services
 from tests.disclosure.admin.browser_form import posted_form
 from tests.factories import (
@@ -255,16 +255,17 @@ def test_a_save_that_changes_one_line_records_one_changed_line(client, request, 
         )
         changed, model = line, ExpenditureLine
     else:
-        row = ReportRow.objects.filter(disclosure=draft).order_by("pk").first()
+        # The standard format's tables are edited on their grids; its glossary on this page.
+        term = GlossaryTerm.objects.filter(disclosure=draft).order_by("pk").first()
         index = next(
             k.split("-")[1]
-            for k, v in posted_form_ids(client, draft, "report_rows")
-            if v == str(row.pk)
+            for k, v in posted_form_ids(client, draft, "glossary")
+            if v == str(term.pk)
         )
         written = save_page_changing(
-            client, draft, lambda data: data.update({f"report_rows-{index}-name": "改过的行名"})
+            client, draft, lambda data: data.update({f"glossary-{index}-term": "改过的名词"})
         )
-        changed, model = row, ReportRow
+        changed, model = term, GlossaryTerm
     assert written == {"disclosure.HistoricalDisclosure": 1, model.history.model._meta.label: 1}
     record = model.history.filter(id=changed.pk).latest()
     assert (record.history_type, record.history_user) == ("~", clerk)
