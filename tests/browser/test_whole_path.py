@@ -8,6 +8,9 @@ contradictions and publishes; a citizen reads the page with the acknowledgements
 a reviewer opens 2025 and the seed's clerk starts it from 2014's structure.
 """
 
+import copy
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,6 +22,7 @@ from tests.factories import CLERK, REVIEWER, UserFactory, user_in_role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PUTUO = "上海市普陀区规划和自然资源局"
 REASON = "原文如此，以原件为准"
+TYPO_CODE, PRINTED, TYPO = "2120101", "1084.02", "1048.02"  # 行政运行 基本支出
 
 
 def choose(page, field: str, text: str) -> None:
@@ -75,7 +79,7 @@ def test_a_new_agency_from_excel_to_publication(
     draft = Disclosure.objects.get(agency__slug="putuo-ghzy", fiscal_year__year=2024)
 
     workbook = tmp_path / "普陀区规划资源局2024年度部门决算.xlsx"
-    workbook.write_bytes(putuo_workbook(putuo_source, agency=PUTUO))
+    workbook.write_bytes(putuo_workbook(with_a_typo(putuo_source), agency=PUTUO))
     page.goto(base + "/admin/disclosure/cell/import/")
     page.locator("#id_agency").select_option(label=PUTUO)
     page.locator("#id_fiscal_year").select_option(label="2024年度")
@@ -86,9 +90,19 @@ def test_a_new_agency_from_excel_to_publication(
     expect(page.locator(".messagelist .success").first).to_be_visible()
     assert draft.report_rows.count() == 226
 
-    # (grid and 情况说明 steps go here)
-
+    # The typo corrected in 公开05表's grid.
     change = f"{base}/admin/disclosure/disclosure/{draft.pk}/change/"
+    page.goto(change)
+    page.get_by_role("link", name=re.compile("^公开05表")).click()
+    cell = page.get_by_label(f"公开05表 {TYPO_CODE} 行政运行（基本支出）")
+    expect(cell).to_have_value(TYPO)
+    cell.fill(PRINTED)
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("修改 1 个")
+    expect(cell).to_have_value(PRINTED)
+
+    # (情况说明 steps go here)
+
     page.goto(change)
     page.once("dialog", lambda dialog: dialog.accept())  # "核对发现错误，仍要提交？"
     page.get_by_role("button", name="提交审核").click()
@@ -110,6 +124,16 @@ def test_a_new_agency_from_excel_to_publication(
     expect(citizen.locator("h1")).to_contain_text(PUTUO)
     expect(citizen.locator("#reconciliation .acknowledgement")).to_have_count(acknowledged)
     expect(citizen.locator("#reconciliation")).to_contain_text(f"原文如此：{REASON}")
+
+
+def with_a_typo(source: dict) -> dict:
+    """The source as the clerk's Excel had it: one figure mistyped, to be corrected in the grid."""
+    source = copy.deepcopy(source)
+    table = next(t for t in source["tables"] if t["number"] == "05")
+    row = next(r for r in table["rows"] if r.get("code") == TYPO_CODE)
+    assert row["cells"]["基本支出"] == PRINTED
+    row["cells"]["基本支出"] = TYPO
+    return source
 
 
 def acknowledge_every_error(page) -> int:
