@@ -73,6 +73,11 @@ class Agency(models.Model):
         return reverse("agency_detail", kwargs={"slug": self.slug})
 
     @property
+    def profile(self) -> list[str]:
+        """Region, kind and level, those given: how lists describe the agency in a line."""
+        return [x for x in (self.region, self.get_unit_kind_display(), self.level) if x]
+
+    @property
     def former_name_list(self) -> list[str]:
         return [n.strip() for n in self.former_names.splitlines() if n.strip()]
 
