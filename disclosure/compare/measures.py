@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from disclosure.core.money import per_unit, percent
 from disclosure.formats.base import MONEY, registered, with_per_format
@@ -30,17 +31,17 @@ from disclosure.models.findings import Severity
 
 # key → label; the amounts every format's lists already total (Format.total_expressions).
 TOTAL_MEASURES = {
-    "expenditure": "支出决算合计",
-    "basic": "基本支出",
-    "project": "项目支出",
-    "three_public": "“三公”经费合计",
+    "expenditure": _("支出决算合计"),
+    "basic": _("基本支出"),
+    "project": _("项目支出"),
+    "three_public": _("“三公”经费合计"),
     ThreePublicItem.OUTBOUND.value: ThreePublicItem.OUTBOUND.label,
-    "vehicle": "公务用车购置及运行维护费",
+    "vehicle": _("公务用车购置及运行维护费"),
     ThreePublicItem.VEHICLE_PURCHASE.value: ThreePublicItem.VEHICLE_PURCHASE.label,
     ThreePublicItem.VEHICLE_RUNNING.value: ThreePublicItem.VEHICLE_RUNNING.label,
     ThreePublicItem.RECEPTION.value: ThreePublicItem.RECEPTION.label,
 }
-OPERATING = ("operating", "机关运行经费")
+OPERATING = ("operating", _("机关运行经费"))
 CLASS_PREFIX = "class:"
 
 # Staff for "per staff": the actual headcount in service; retired staff (退休, 离休) are paid
@@ -52,14 +53,15 @@ RETIRED = ("退休", "离休")
 class Indicator:
     key: str
     label: str
-    unit: str  # 元 or %
+    unit: str  # shown in the heading
+    shown_as: str = "fen"  # how the page formats it: "fen" (元, two decimals) or "pct"
 
 
 INDICATORS = (
-    Indicator("three_public_per_staff", "人均“三公”经费", "元/人"),
-    Indicator("reception_per_batch", "公务接待费每批次", "元"),
-    Indicator("reception_per_person", "公务接待费每人次", "元"),
-    Indicator("three_public_share", "“三公”经费占基本支出", "%"),
+    Indicator("three_public_per_staff", _("人均“三公”经费"), _("元/人")),
+    Indicator("reception_per_batch", _("公务接待费每批次"), _("元")),
+    Indicator("reception_per_person", _("公务接待费每人次"), _("元")),
+    Indicator("three_public_share", _("“三公”经费占基本支出"), "%", shown_as="pct"),
 )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Subquery
 from django.db.models.functions import Length
+from django.utils.translation import gettext as _
 
 from bureaus.models import Agency, UnitKind
 from disclosure.models import ClassificationCode, CodeVersion, Disclosure
@@ -69,21 +70,26 @@ def parse(query, options: Choices) -> Params:
     measures = dict(options.measures)
     measure = query.get("measure") or "three_public"
     if measure not in measures:
-        raise CompareError("没有这个对比指标，请从列表中选择。")
+        raise CompareError(_("没有这个对比指标，请从列表中选择。"))
     params = Params(measure=measure, measure_label=measures[measure])
     slug = query.get("agency", "").strip()
     if slug:
         params.agency = Agency.objects.filter(slug=slug[:60]).first()
         if params.agency is None:
-            raise CompareError("没有找到该单位，请从搜索结果或单位页进入对比。")
+            raise CompareError(_("没有找到该单位，请从搜索结果或单位页进入对比。"))
     params.year = _year(query.get("year"), options.years, required=not slug)
-    params.region = _one_of(query.get("region", ""), options.regions, "地区")
-    params.level = _one_of(query.get("level", ""), options.levels, "单位级别")
-    params.kind = _one_of(query.get("kind", ""), [k for k, _ in options.kinds], "单位性质")
+    params.region = _one_of(
+        query.get("region", ""), options.regions, _("没有这个地区，请从列表中选择。")
+    )
+    params.level = _one_of(
+        query.get("level", ""), options.levels, _("没有这个单位级别，请从列表中选择。")
+    )
+    kinds = [key for key, _label in options.kinds]
+    params.kind = _one_of(query.get("kind", ""), kinds, _("没有这个单位性质，请从列表中选择。"))
     params.outliers_only = query.get("outliers") == "1"
     page = query.get("page") or "1"
     if not page.isdigit() or not 1 <= int(page) <= 10_000:
-        raise CompareError("页码应为正整数。")
+        raise CompareError(_("页码应为正整数。"))
     params.page = int(page)
     return params
 
@@ -92,11 +98,11 @@ def _year(raw: str | None, years: list[int], *, required: bool) -> int | None:
     if not raw:  # the newest year by default; none at all on an empty site
         return years[0] if required and years else None
     if not (raw.isdigit() and len(raw) == 4) or int(raw) not in years:
-        raise CompareError("该年度没有已发布的决算公开，请从列表中选择年度。")
+        raise CompareError(_("该年度没有已发布的决算公开，请从列表中选择年度。"))
     return int(raw)
 
 
-def _one_of(value: str, allowed: list[str], label: str) -> str:
+def _one_of(value: str, allowed: list[str], message: str) -> str:
     if value and value not in allowed:
-        raise CompareError(f"没有这个{label}，请从列表中选择。")
+        raise CompareError(message)
     return value

@@ -84,9 +84,10 @@ class PeerStats:
 
     @property
     def columns(self) -> list[tuple[str, Spread | None]]:
-        """(unit, spread) in the page's column order: the measure, then each indicator."""
-        return [("万元", self.spreads[MEASURE])] + [
-            (i.unit, self.spreads[i.key]) for i in INDICATORS
+        """(how it is shown, spread) in the page's column order: the measure (万元), then
+        each indicator."""
+        return [("wan", self.spreads[MEASURE])] + [
+            (i.shown_as, self.spreads[i.key]) for i in INDICATORS
         ]
 
 

@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 MAX_LENGTH = 50  # characters: the longest agency name is 100, but nobody types half of one
 MIN_LENGTH = 2  # one Chinese character (局, 市) matches nearly everything
 MAX_TERMS = 5
@@ -20,17 +22,17 @@ def search_terms(raw: str) -> list[str]:
     """
     text = unicodedata.normalize("NFKC", raw or "")
     if any(_unprintable(ch) for ch in text):
-        raise QueryError("搜索词中含有无法识别的字符，请重新输入。")
+        raise QueryError(_("搜索词中含有无法识别的字符，请重新输入。"))
     text = " ".join(text.split())
     if not text:
         return []
     if len(text) > MAX_LENGTH:
-        raise QueryError(f"搜索词太长，请不要超过 {MAX_LENGTH} 个字。")
+        raise QueryError(_("搜索词太长，请不要超过 %(n)d 个字。") % {"n": MAX_LENGTH})
     if len(text.replace(" ", "")) < MIN_LENGTH:
-        raise QueryError(f"请至少输入 {MIN_LENGTH} 个字。")
+        raise QueryError(_("请至少输入 %(n)d 个字。") % {"n": MIN_LENGTH})
     terms = list(dict.fromkeys(text.split(" ")))
     if len(terms) > MAX_TERMS:
-        raise QueryError(f"请不要超过 {MAX_TERMS} 个词。")
+        raise QueryError(_("请不要超过 %(n)d 个词。") % {"n": MAX_TERMS})
     return terms
 
 

@@ -7,6 +7,7 @@ per format (groups, samples of the page's groups).
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext as _
 
 from .agencies import AgencyHit, agency_hits, agency_matches
 from .lines import LineGroup, attach_samples, line_groups
@@ -38,7 +39,7 @@ def page_number(raw: str | None) -> int:
     if raw in (None, ""):
         return 1
     if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        raise QueryError("页码应为正整数。")
+        raise QueryError(_("页码应为正整数。"))
     return int(raw)
 
 
@@ -46,7 +47,7 @@ def search(*, query: str, kind: str = "", page: str | None = None) -> SearchResu
     """Raises QueryError (a Chinese message) for a query or parameter the search refuses."""
     terms = search_terms(query)
     if kind not in ("", *KINDS):
-        raise QueryError("结果类别应为“单位”或“预算科目”。")
+        raise QueryError(_("结果类别应为“单位”或“预算科目”。"))
     number = page_number(page)
     results = SearchResults(query=" ".join(terms), kind=kind, terms=terms)
     if not terms:

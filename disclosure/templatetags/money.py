@@ -38,3 +38,9 @@ def fen(value):
 @register.filter
 def pct(value):
     return "" if value is None else f"{format_fen(value)}%"
+
+
+@register.filter
+def shown_as(value, how: str):
+    """A cell of a column that says how it is shown: "wan" (元 → 万元), "pct" or "fen"."""
+    return {"wan": wan, "pct": pct, "fen": fen}[how](value)

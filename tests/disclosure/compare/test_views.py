@@ -65,7 +65,7 @@ def test_measures_the_formats_hold_differently(client):
     putuo = cells(row_of(page(client, year="2024", measure="operating"), "普陀"))
     assert putuo[0] == "142.80"  # 情况说明's 机关运行经费 (standard format)
     seed = cells(row_of(page(client, year="2014", measure="operating"), "溧阳"))
-    assert seed[0] == "—"  # the 2014 documents do not state it
+    assert seed[0] == "— 未公开"  # the 2014 documents do not state it
     assert cells(row_of(page(client, year="2014", measure="class:221"), "溧阳"))[0] == "11.00"
     putuo_221 = cells(row_of(page(client, year="2024", measure="class:221"), "普陀"))[0]
     assert putuo_221 not in ("", "—")
