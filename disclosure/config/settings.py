@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The search's trigram indexes (OpClass in an index expression needs the app's ready());
+    # nothing of it runs on SQLite.
+    "django.contrib.postgres",
     "import_export",
     "simple_history",
     "pgtrigger",

@@ -12,6 +12,9 @@ admin.site.index_title = "数据录入与审核"
 
 urlpatterns = [
     path("", include("disclosure.public.urls")),
+    # The citizen's search box (every page's header) and the comparisons of agencies and years.
+    path("search/", include("disclosure.search.urls")),
+    path("compare/", include("disclosure.compare.urls")),
     # The `.json` siblings of the public pages (the API's resources). Here rather than in
     # public/urls.py: the API sits above the public pages in the layers and public/ may not
     # import it. The year converter is public/urls.py's, registered when it is imported above.

@@ -9,10 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from disclosure.core.money import wan_text
+from disclosure.core.money import YUAN_PER_WAN, wan_text
 from disclosure.core.rows import row_key, row_label, row_place
 from disclosure.models import (
     Cell,
@@ -20,6 +20,7 @@ from disclosure.models import (
     ColumnSpec,
     ExplanationParagraph,
     ExplanationSection,
+    FigureUnit,
     NarrativeFigure,
     ReportRow,
     TableNote,
@@ -85,6 +86,29 @@ class Standard(Format):
         "vehicle_running": (Place("07", "公务用车运行维护费", "决算数", parent=VEHICLE),),
         "reception": (Place("07", "公务接待费", "决算数"),),
     }
+
+    # A functional 类's expenditure: its row of the table that gives 支出决算 (all funds).
+    CLASS_TABLE, CLASS_COLUMN = "03", "本年支出合计"
+    # 机关运行经费 is stated in 情况说明 (a NarrativeFigure in 万元) under this key.
+    OPERATING_KEY = "机关运行经费"
+
+    def lines(self):
+        return ReportRow.objects.filter(disclosure__fiscal_year__disclosure_format=self.key)
+
+    def class_expression(self, code: str):
+        cells = Cell.objects.filter(
+            row__disclosure=OuterRef("pk"),
+            row__table__number=self.CLASS_TABLE,
+            row__code=code,
+            column__label=self.CLASS_COLUMN,
+        )
+        return Subquery(cells.values("amount_yuan")[:1], output_field=MONEY)
+
+    def operating_expression(self):
+        figures = NarrativeFigure.objects.filter(
+            disclosure=OuterRef("pk"), key=self.OPERATING_KEY, unit=FigureUnit.WAN
+        ).annotate(yuan=ExpressionWrapper(F("value") * YUAN_PER_WAN, output_field=MONEY))
+        return Subquery(figures.values("yuan")[:1], output_field=MONEY)
 
     def total_expressions(self) -> dict:
         expressions = {}

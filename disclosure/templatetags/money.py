@@ -1,6 +1,6 @@
 from django import template
 
-from disclosure.core.money import format_wan, format_yuan
+from disclosure.core.money import format_fen, format_wan, format_yuan
 
 register = template.Library()
 
@@ -30,5 +30,17 @@ def cn_numeral(value):
 
 
 @register.filter
+def fen(value):
+    """A computed figure (元 per person, a median), two decimals rounded half up."""
+    return format_fen(value)
+
+
+@register.filter
 def pct(value):
-    return "" if value is None else f"{value}%"
+    return "" if value is None else f"{format_fen(value)}%"
+
+
+@register.filter
+def shown_as(value, how: str):
+    """A cell of a column that says how it is shown: "wan" (元 → 万元), "pct" or "fen"."""
+    return {"wan": wan, "pct": pct, "fen": fen}[how](value)
