@@ -215,15 +215,16 @@ def classification_for(*, year: int, scheme: str, code: str) -> ClassificationCo
     return ClassificationCode.objects.filter(version=version, scheme=scheme, code=code).first()
 
 
-def english_code_names(*, year: int) -> dict[str, str]:
+def english_code_names(*, fiscal_year: FiscalYear) -> dict[str, str]:
     """Code → the 政府收支分类科目's English name, for the codes of the year's version that
-    have one (an English page prints them instead of the Chinese names). Codes of the schemes
-    never collide (2xx functional, 3xx and 5xx economic), so the code alone is the key."""
-    version = code_version_for_year(year)
-    if version is None:
-        return {}
+    have one (an English page prints them instead of the Chinese names): one query. Codes of
+    the schemes never collide (2xx functional, 3xx and 5xx economic), so the code is the key."""
+    version_id = fiscal_year.code_version_id
+    if version_id is None:
+        version = code_version_for_year(fiscal_year.year)
+        version_id = version.pk if version else None
     return dict(
-        ClassificationCode.objects.filter(version=version)
+        ClassificationCode.objects.filter(version_id=version_id)
         .exclude(name_en="")
         .values_list("code", "name_en")
     )

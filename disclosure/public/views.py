@@ -39,7 +39,9 @@ def disclosure_detail(request, slug: str, year: int):
         raise Http404(gettext("没有找到该单位该年度已发布的决算公开。")) from None
     # An English page prints the classification's English names (none on a Chinese page).
     english = translation.get_language() != settings.LANGUAGE_CODE
-    code_names = selectors.english_code_names(year=year) if english else {}
+    code_names = (
+        selectors.english_code_names(fiscal_year=page.disclosure.fiscal_year) if english else {}
+    )
     context = {"page": page, "code_names": code_names}
     response = render(request, "disclosure/disclosure_detail.html", _with_footer(request, context))
     if page.disclosure.status != DisclosureStatus.PUBLISHED:

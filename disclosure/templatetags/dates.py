@@ -33,11 +33,21 @@ def long_date(moment) -> str:
     writes it; "" when there is none."""
     if not moment:
         return ""
-    return date_filter(moment, DATE_FORMATS.get(translation.get_language(), "Y年n月j日"))
+    return date_filter(_local(moment), DATE_FORMATS.get(translation.get_language(), "Y年n月j日"))
 
 
 @register.filter
 def long_datetime(moment) -> str:
     if not moment:
         return ""
-    return date_filter(moment, DATETIME_FORMATS.get(translation.get_language(), "Y年n月j日 H:i:s"))
+    return date_filter(
+        _local(moment), DATETIME_FORMATS.get(translation.get_language(), "Y年n月j日 H:i:s")
+    )
+
+
+def _local(moment):
+    """An aware datetime in the site's time zone (Beijing): the day printed is Beijing's day.
+    A filter called by the template gets the value as stored (UTC), unlike Django's `date`."""
+    if isinstance(moment, datetime) and timezone.is_aware(moment):
+        return timezone.localtime(moment)
+    return moment

@@ -19,6 +19,7 @@ from django.test import override_settings
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "disclosure" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+IGNORED = shutil.ignore_patterns("locale", "__pycache__", "*.pyc")
 ENTRY = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$')
 
 
@@ -87,18 +88,15 @@ def test_placeholders_survive_translation():
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed")
 def test_the_po_holds_exactly_the_messages_in_use(tmp_path, monkeypatch):
-    """makemessages into a scratch folder: a message added to a template or the code without
-    its translation, or one no longer used, fails here."""
-    monkeypatch.chdir(ROOT)
-    with override_settings(LOCALE_PATHS=[tmp_path]):
-        call_command(
-            "makemessages",
-            locale=["en"],
-            ignore_patterns=[".venv", "tests", "bench", "var", "node_modules"],
-            no_obsolete=True,
-            verbosity=0,
-        )
-    fresh = tmp_path / "en" / "LC_MESSAGES" / "django.po"
+    """makemessages over a copy of the sources: a message added to a template or the code
+    without its translation, or one no longer used, fails here. A copy, because makemessages
+    writes into any `locale` folder it finds beside the sources (the real catalogue)."""
+    for folder in ("disclosure", "templates"):
+        shutil.copytree(ROOT / folder, tmp_path / "src" / folder, ignore=IGNORED)
+    monkeypatch.chdir(tmp_path / "src")
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
+    fresh = tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"
     in_use = {catalogue_key(e) for e in read_po(fresh)}
     translated = {catalogue_key(e) for e in read_po(PO)}
     assert sorted(in_use - translated) == [], "new messages: run makemessages and translate"

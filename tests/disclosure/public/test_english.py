@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from disclosure.models import Disclosure
-from tests.factories import AUDITOR, user_in_role
+from tests.factories import AUDITOR, DisclosureFactory, ExpenditureLineFactory, user_in_role
 
 pytestmark = [
     pytest.mark.django_db,
@@ -174,10 +174,14 @@ def test_figures_are_grouped_in_english_and_as_printed_in_chinese(client):
 
 
 def test_dates_are_written_for_the_language(client):
-    moment = datetime(2024, 12, 31, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
-    Disclosure.objects.filter(agency__slug="putuo-ghzy").update(published_at=moment)
-    english = client.get("/en/agencies/putuo-ghzy/2024/").content.decode()
-    chinese = client.get("/agencies/putuo-ghzy/2024/").content.decode()
+    disclosure = DisclosureFactory()
+    ExpenditureLineFactory(disclosure=disclosure)
+    Disclosure.objects.filter(pk=disclosure.pk).update(
+        status="published", published_at=datetime(2024, 12, 31, 2, 0, tzinfo=UTC)
+    )  # 10:00 in Beijing
+    url = disclosure.get_absolute_url()
+    english = client.get("/en" + url).content.decode()
+    chinese = client.get(url).content.decode()
     assert ">31 December 2024</time>" in english and "Published on" in english
     assert ">2024年12月31日</time>" in chinese and "发布于" in chinese
 
@@ -202,9 +206,7 @@ def test_the_english_2014_page_translates_its_tables_and_marks_the_chinese_text(
     assert '<p lang="zh-Hans">溧阳市信访局系行政机关一级局' in html  # the document's own words
 
 
-def test_an_english_page_costs_one_query_more_than_the_chinese(
-    client, django_assert_num_queries
-):
+def test_an_english_page_costs_one_query_more_than_the_chinese(client, django_assert_num_queries):
     """The English names of the year's codes: one query, whatever the number of rows."""
     client.get("/agencies/putuo-ghzy/2024/")  # warm the caches both pages share
     from django.db import connection
