@@ -21,10 +21,10 @@ pytestmark = [
 # Each public page type: its Chinese URL and the words its English title starts with.
 PAGES = {
     "/": "Home ·",
-    "/agencies/putuo-ghzy/": "上海市普陀区规划和自然资源局 ·",
+    "/agencies/putuo-ghzy/": "上海市普陀区规划和自然资源局: final accounts by year ·",
     "/agencies/liyang-xinfang/2014/": "Final accounts of 溧阳市信访局, 2014 ·",
     "/agencies/putuo-ghzy/2024/": "Final accounts of 上海市普陀区规划和自然资源局, 2024 ·",
-    "/years/2024/": "2024 ·",
+    "/years/2024/": "Final accounts of every agency, 2024 ·",
     "/downloads/": "Data packages ·",
 }
 SITE = "Departmental Final Accounts and “Three Public Expenses” Disclosure Platform"
