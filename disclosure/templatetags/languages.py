@@ -87,11 +87,13 @@ def vocab(value):
 def row_name(row, code_names: dict | None):
     """A classified row's name: the 政府收支分类科目's English name of its code where it has
     one (`code_names`, code → English name, given to English pages only), else the vocabulary's
-    word for a fixed row, else the row's own Chinese name (printed beside its code)."""
+    word for a fixed row, else the row's own Chinese name (printed beside its code), marked as
+    Chinese on a page in another language."""
     code = getattr(row, "code", "")
     if code_names and code in code_names:
         return code_names[code]
-    return vocab(row.name)
+    translated = vocab(row.name)
+    return zh_text(row.name) if translated == row.name else translated
 
 
 @register.simple_tag

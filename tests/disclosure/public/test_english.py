@@ -149,6 +149,10 @@ def test_an_english_visitor_gets_chinese_at_the_unprefixed_urls(client):
 
 def test_the_classification_and_tables_are_in_english(client):
     html = unescape(client.get("/en/agencies/putuo-ghzy/2024/").content.decode())
+    heading = (
+        'Departmental final accounts of <span lang="zh-Hans">上海市普陀区规划和自然资源局</span>'
+    )
+    assert f"<h1>{heading}, 2024</h1>" in html  # the agency's name, marked as Chinese
     for words in [
         "Summary of Income and Expenditure",  # 公开01表's title
         "Table 01",
@@ -162,8 +166,9 @@ def test_the_classification_and_tables_are_in_english(client):
         "Official receptions",  # a 三公 item
     ]:
         assert words in html, words
-    # A code with no English name shows the Chinese name beside its code.
-    assert re.search(r'<td class="code">30204</td>\s*<th scope="row">手续费</th>', html)
+    # A code with no English name shows the Chinese name beside its code, marked as Chinese.
+    row = r'<td class="code">30204</td>\s*<th scope="row"><span lang="zh-Hans">手续费</span></th>'
+    assert re.search(row, html)
 
 
 def test_figures_are_grouped_in_english_and_as_printed_in_chinese(client):
