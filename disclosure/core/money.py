@@ -65,11 +65,13 @@ def yuan_to_wan(yuan: Decimal) -> Decimal:
     return (yuan / YUAN_PER_WAN).quantize(Decimal(1).scaleb(-WAN_PLACES))
 
 
-def format_wan(yuan: Decimal | None) -> str:
-    """万元 to two decimals, rounded half up, as the documents print them ("195.82")."""
+def format_wan(yuan: Decimal | None, *, grouped: bool = False) -> str:
+    """万元 to two decimals, rounded half up, as the documents print them ("195.82");
+    `grouped` adds thousands separators ("9,759.38"), as the English pages print them."""
     if yuan is None:
         return ""
-    return str(wan_amount(yuan))
+    amount = wan_amount(yuan)
+    return f"{amount:,}" if grouped else str(amount)
 
 
 def format_fen(value: Decimal | None) -> str:
