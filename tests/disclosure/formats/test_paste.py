@@ -234,3 +234,22 @@ def test_bad_decisions_are_refused_in_chinese_as_a_whole():
     taken = Catalogue(agency="", year=2024, keys={"机关运行经费"})
     with pytest.raises(ValidationError, match="已被本决算的另一个数字使用"):
         apply_choices(result, taken, {})
+
+
+# --- literal text [[l:…]] --------------------------------------------------------------------
+
+
+def test_literal_text_is_printed_as_written_and_exempt_from_the_typed_figure_check():
+    from disclosure.formats.citations import render, unresolved
+    from disclosure.models import ExplanationParagraph
+
+    text = "单价 [[l:100 万元]]（含）以上设备（不含车辆）[[f:大型设备数]] 台（套）。"
+    values = {"cells": {}, "figures": {}, "counts": {}}
+    assert unresolved(text, **values) == ["大型设备数"]  # the literal always resolves
+    figures = {"大型设备数": type("F", (), {"value": Decimal(0), "unit": "台（套）"})()}
+    assert render(text, cells={}, figures=figures, counts={}) == (
+        "单价 100 万元（含）以上设备（不含车辆）0 台（套）。"
+    )
+    ExplanationParagraph(text=text).clean()  # no typed figure outside the citations
+    with pytest.raises(ValidationError, match=r"请写作 \[\[l:…\]\]（发现：100 万元）"):
+        ExplanationParagraph(text="单价 100 万元（含）以上。").clean()
