@@ -36,7 +36,11 @@ STATUS_NAMES = {
     "reported": "与表格不符",
     LITERAL: "照印（标准、限额）",
 }
-CHOICE_NAMES = [(CONFIRM, "确认为情况说明数字"), (LITERAL, "按原文照印"), (CORRECT, "改为引用表格数字")]
+CHOICE_NAMES = [
+    (CONFIRM, "确认为情况说明数字"),
+    (LITERAL, "按原文照印"),
+    (CORRECT, "改为引用表格数字"),
+]
 
 
 class PasteForm(forms.Form):

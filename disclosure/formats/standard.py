@@ -260,9 +260,7 @@ def _narrative_parts(ids, kinds, parts, titles, records) -> None:
             parts[pk]["tables"], titles, figures[pk], count_values(records[pk])
         )
         parts[pk]["statements"] = [
-            kinds.Statement(
-                key, words, value * YUAN_PER_WAN, cell.label, cell.value * YUAN_PER_WAN
-            )
+            kinds.Statement(key, words, value * YUAN_PER_WAN, cell.label, cell.value * YUAN_PER_WAN)
             for key, words, value, cell in stated_cells(paragraphs[pk], catalogue)
         ]
 

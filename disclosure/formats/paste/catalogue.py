@@ -87,8 +87,18 @@ def cell_names(*, row_name: str, parent: str, column: str, title: str, total: bo
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-def cell_candidate(*, table: str, title: str, row_key: str, row_name: str, parent: str,
-                   column: str, measure: str, total: bool, yuan: Decimal) -> Candidate:  # fmt: skip
+def cell_candidate(
+    *,
+    table: str,
+    title: str,
+    row_key: str,
+    row_name: str,
+    parent: str,
+    column: str,
+    measure: str,
+    total: bool,
+    yuan: Decimal,
+) -> Candidate:
     where = row_key if row_key.endswith(row_name) else f"{row_key} {row_name}"
     return Candidate(
         kind="c",
@@ -96,9 +106,7 @@ def cell_candidate(*, table: str, title: str, row_key: str, row_name: str, paren
         value=wan_amount(yuan),
         unit="万元",
         label=f"公开{table}表 {where}（{column}）",
-        names=cell_names(
-            row_name=row_name, parent=parent, column=column, title=title, total=total
-        ),
+        names=cell_names(row_name=row_name, parent=parent, column=column, title=title, total=total),
         measure=measure,
         table=table,
         table_subject=subject(title),
@@ -130,7 +138,10 @@ def catalogue_for(disclosure: Disclosure) -> Catalogue:
     """Every figure of the disclosure a pasted text may cite, and what the word checks need."""
     d = Disclosure.objects.select_related("agency", "fiscal_year").get(pk=disclosure.pk)
     catalogue = Catalogue(agency=d.agency.name, year=d.fiscal_year.year)
-    columns = {c.pk: c for c in ColumnSpec.objects.filter(table__report_format_id=d.fiscal_year.report_format_id)}  # fmt: skip
+    columns = {
+        c.pk: c
+        for c in ColumnSpec.objects.filter(table__report_format_id=d.fiscal_year.report_format_id)
+    }
     rows = {
         r.pk: r
         for r in ReportRow.objects.filter(disclosure=d).select_related("table", "parent__parent")

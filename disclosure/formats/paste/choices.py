@@ -17,7 +17,7 @@ from disclosure.models import FigureSection, FigureUnit
 
 from .catalogue import Catalogue
 from .figures import normalise
-from .matcher import CITED, CONFIRM, CORRECT, LITERAL, PasteResult
+from .result import CITED, CONFIRM, CORRECT, LITERAL, PasteResult
 
 KEY = re.compile(r"^[^\s\[\]|:]{1,60}$")
 CHOICES = {CONFIRM: "确认为情况说明数字", LITERAL: "按原文照印", CORRECT: "改为引用表格数字"}
@@ -72,7 +72,9 @@ def _figure(proposal, decision: Decision) -> tuple[dict, list[str]]:
     if not figure["label"] or len(figure["label"]) > 100:
         errors.append("说明不能为空，最多 100 字")
     if figure["unit"] not in FigureUnit.values:
-        errors.append(f"单位“{figure['unit']}”不是情况说明数字的单位（{'、'.join(FigureUnit.values)}）")  # fmt: skip
+        errors.append(
+            f"单位“{figure['unit']}”不是情况说明数字的单位（{'、'.join(FigureUnit.values)}）"
+        )
     if figure["section"] not in FigureSection.values:
         errors.append(f"部分“{figure['section']}”无效")
     return figure, errors

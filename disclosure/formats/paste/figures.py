@@ -114,4 +114,3 @@ def find_figures(paragraph: str, index: int = 0) -> list[Figure]:
         figures.append(figure)
         previous_end = unit_end
     return figures
-

@@ -14,17 +14,25 @@ Pure: the disclosure's figures come in a Catalogue (catalogue.py).
 """
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from difflib import SequenceMatcher
 
 from disclosure.models import FigureSection
 
 from .catalogue import Candidate, Catalogue
 from .figures import Figure, find_figures
+from .result import (
+    CITED,
+    CONFIRM,
+    LITERAL,
+    PROPOSED,
+    REPORTED,
+    Finding,
+    Outcome,
+    PasteResult,
+    Proposal,
+)
+from .words import check_words
 
-CITED, PROPOSED, REPORTED, LITERAL = "cited", "proposed", "reported", "literal"
-CONFIRM, CORRECT = "confirm", "correct"
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "增减", "比", "较", "占", "完成")
 BUDGET_CLAUSE = re.compile(r"(年初预算|预算数|预算为|预算金额|预算$)")
 EVIDENCE = 3  # characters of a name the words before the number must share to cite by them
@@ -51,44 +59,6 @@ CANONICAL_KEYS = (
     (re.compile(r"机关运行经费"), "万元", "机关运行经费"),
 )
 KEY_FORBIDDEN = re.compile(r"[\s\[\]|:：“”\"（）()，。、；]")
-
-
-@dataclass
-class Proposal:
-    section: str
-    key: str
-    label: str
-    value: Decimal
-    unit: str
-    choice: str  # confirm, literal, correct, or "" when the clerk must choose
-    cell: Candidate | None = None  # the cell its words name, when its value differs
-
-
-@dataclass
-class Outcome:
-    figure: Figure
-    status: str
-    candidate: Candidate | None = None  # what a cited figure cites
-    proposal: Proposal | None = None
-
-
-@dataclass
-class Finding:
-    kind: str  # mismatch, change, budget, year, agency, date, table, section, unit
-    level: str  # error, warning, notice
-    message: str
-    figure: int | None = None  # the outcome it concerns
-
-
-@dataclass
-class PasteResult:
-    title: str
-    paragraphs: list[str]
-    outcomes: list[Outcome] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
 
 
 def overlap(a: str, b: str) -> int:
@@ -230,8 +200,6 @@ def key_of(label: str, unit: str, taken: set[str]) -> str:
 
 def match_section(text: str, *, catalogue: Catalogue, title: str = "") -> PasteResult:
     """Match every figure of a pasted section; the word checks are words.check_words's."""
-    from .words import check_words
-
     paragraphs = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
     result = PasteResult(title=title, paragraphs=paragraphs)
     taken = set(catalogue.keys)
@@ -241,7 +209,9 @@ def match_section(text: str, *, catalogue: Catalogue, title: str = "") -> PasteR
         head = re.split(r"[。；]", paragraph, maxsplit=1)[0].replace(" ", "")
         for f in find_figures(paragraph, i):
             head_here = head if len(f.before) > len(head) else ""
-            result.outcomes.append(_outcome(f, catalogue, head_here, title, section, taken, proposed))  # fmt: skip
+            result.outcomes.append(
+                _outcome(f, catalogue, head_here, title, section, taken, proposed)
+            )
     for n, outcome in enumerate(result.outcomes):
         if outcome.status == REPORTED:
             cell = outcome.proposal.cell

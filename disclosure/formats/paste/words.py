@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 
 from .catalogue import Catalogue
+from .result import Finding
 
 PERCENT_TOLERANCE = Decimal("0.5")
 UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降")
@@ -28,9 +29,7 @@ EMPTY_WORDS = re.compile(r"无.{0,20}(收入|支出)|没有")
 TABLE_SECTIONS = (("08", "政府性基金"), ("09", "国有资本经营"))
 
 
-def _finding(kind: str, level: str, message: str, figure: int | None = None):
-    from .matcher import Finding
-
+def _finding(kind: str, level: str, message: str, figure: int | None = None) -> Finding:
     return Finding(kind, level, message, figure)
 
 
@@ -78,7 +77,14 @@ def _changes(result) -> list:
             rate_down = any(w in rate.clause for w in DOWN)
             last = base - f.value if up else base + f.value
             if rate_up != rate_down and rate_up != up:
-                findings.append(_finding("change", "warning", f"“{f.clause}{f.text}”与“{rate.clause}{rate.text}”方向相反。", n))  # fmt: skip
+                findings.append(
+                    _finding(
+                        "change",
+                        "warning",
+                        f"“{f.clause}{f.text}”与“{rate.clause}{rate.text}”方向相反。",
+                        n,
+                    )
+                )
             elif last and not _rate(rate.value, abs(f.value) * 100 / last):
                 exact = (f.value * 100 / last).quantize(Decimal("0.01"))
                 findings.append(
@@ -106,10 +112,24 @@ def _budget(result) -> list:
                 final = f.value
             elif f.unit == "%" and "完成" in f.clause and budget is not None and final is not None:
                 if not budget:
-                    findings.append(_finding("budget", "notice", f"“{f.clause}{f.text}”：预算数为零，完成比例无从计算。", n))  # fmt: skip
+                    findings.append(
+                        _finding(
+                            "budget",
+                            "notice",
+                            f"“{f.clause}{f.text}”：预算数为零，完成比例无从计算。",
+                            n,
+                        )
+                    )
                 elif not _rate(f.value, final * 100 / budget):
                     exact = (final * 100 / budget).quantize(Decimal("0.01"))
-                    findings.append(_finding("budget", "warning", f"写作完成预算的 {f.value}%，但 {final} ÷ {budget} = {exact}%。", n))  # fmt: skip
+                    findings.append(
+                        _finding(
+                            "budget",
+                            "warning",
+                            f"写作完成预算的 {f.value}%，但 {final} ÷ {budget} = {exact}%。",
+                            n,
+                        )
+                    )
         if budget is None or final is None:
             continue
         for match in COMPARISON.finditer(result.paragraphs[p]):
@@ -118,7 +138,13 @@ def _budget(result) -> list:
             said = {"超过": "大于", "低于": "小于"}.get(word, word)
             said = "等于" if "持平" in said else said
             if said != actual:
-                findings.append(_finding("budget", "warning", f"写作“{match.group(0)}”，但决算 {final} 万元{actual}预算 {budget} 万元。"))  # fmt: skip
+                findings.append(
+                    _finding(
+                        "budget",
+                        "warning",
+                        f"写作“{match.group(0)}”，但决算 {final} 万元{actual}预算 {budget} 万元。",
+                    )
+                )
     return findings
 
 
@@ -126,12 +152,22 @@ def _years(result, catalogue) -> list:
     findings = []
     for year in YEAR.findall(result.title):
         if int(year) != catalogue.year:
-            findings.append(_finding("year", "error", f"标题中的年度 {year} 不是本决算的 {catalogue.year} 年度。"))  # fmt: skip
+            findings.append(
+                _finding(
+                    "year", "error", f"标题中的年度 {year} 不是本决算的 {catalogue.year} 年度。"
+                )
+            )
     allowed = {catalogue.year, catalogue.year - 1}
     for text in result.paragraphs:
         for year in YEAR.findall(text):
             if int(year) not in allowed:
-                findings.append(_finding("year", "warning", f"正文提到 {year} 年，既不是本决算的 {catalogue.year} 年度，也不是上年。"))  # fmt: skip
+                findings.append(
+                    _finding(
+                        "year",
+                        "warning",
+                        f"正文提到 {year} 年，既不是本决算的 {catalogue.year} 年度，也不是上年。",
+                    )
+                )
     return findings
 
 
@@ -139,7 +175,9 @@ def _agency_names(result, catalogue) -> list:
     name = catalogue.agency
     if len(name) < 4:
         return []
-    pattern = re.compile(re.escape(name[:2]) + r"[\u4e00-\u9fff]{0,%d}?" % len(name) + re.escape(name[-1]))  # fmt: skip
+    # From the name's first two characters to the next of its last (局), no longer than it.
+    between = r"[\u4e00-\u9fff]{0,%s}?" % len(name)  # noqa: UP031 (braces of the regex)
+    pattern = re.compile(re.escape(name[:2]) + between + re.escape(name[-1]))
     findings, seen = [], set()
     for where, text in [("标题", result.title)] + [("正文", t) for t in result.paragraphs]:
         for match in pattern.finditer(text.replace(" ", "")):
@@ -148,7 +186,13 @@ def _agency_names(result, catalogue) -> list:
             if printed != name and similar and (where, printed) not in seen:
                 seen.add((where, printed))
                 level = "error" if where == "标题" else "warning"
-                findings.append(_finding("agency", level, f"{where}中的单位名称“{printed}”与本单位名称“{name}”不一致。"))  # fmt: skip
+                findings.append(
+                    _finding(
+                        "agency",
+                        level,
+                        f"{where}中的单位名称“{printed}”与本单位名称“{name}”不一致。",
+                    )
+                )
     return findings
 
 
@@ -163,9 +207,22 @@ def _dates(result, catalogue) -> list:
     text = "".join(result.paragraphs)
     for year, month, day in DATE.findall(text):
         if (int(year), int(month), int(day)) != (catalogue.year, 12, 31):
-            findings.append(_finding("date", "error", f"“截至 {year} 年 {month} 月 {day} 日”不是本决算年度末（{catalogue.year} 年 12 月 31 日）。"))  # fmt: skip
+            findings.append(
+                _finding(
+                    "date",
+                    "error",
+                    f"“截至 {year} 年 {month} 月 {day} 日”不是本决算年度末"
+                    f"（{catalogue.year} 年 12 月 31 日）。",
+                )
+            )
     if "国有资产" in result.title and not DATE.search(text):
-        findings.append(_finding("date", "warning", f"国有资产占用情况须注明截至日期（{catalogue.year} 年 12 月 31 日）。"))  # fmt: skip
+        findings.append(
+            _finding(
+                "date",
+                "warning",
+                f"国有资产占用情况须注明截至日期（{catalogue.year} 年 12 月 31 日）。",
+            )
+        )
     return findings
 
 
@@ -178,11 +235,23 @@ def _tables(result, catalogue) -> list:
         title, filled, noted = catalogue.tables[number]
         says_none = bool(EMPTY_WORDS.search(text)) and not result.outcomes
         if says_none and filled:
-            findings.append(_finding("table", "error", f"文字说明没有{word}收支，但公开{number}表{title}有数字。"))  # fmt: skip
+            findings.append(
+                _finding(
+                    "table", "error", f"文字说明没有{word}收支，但公开{number}表{title}有数字。"
+                )
+            )
         elif not says_none and not filled:
-            findings.append(_finding("table", "error", f"文字列有{word}收支，但公开{number}表{title}没有数字。"))  # fmt: skip
+            findings.append(
+                _finding("table", "error", f"文字列有{word}收支，但公开{number}表{title}没有数字。")
+            )
         if not filled and not noted:
-            findings.append(_finding("table", "warning", f"公开{number}表{title}为空，须附空表说明（如“本单位本年度没有…”）。"))  # fmt: skip
+            findings.append(
+                _finding(
+                    "table",
+                    "warning",
+                    f"公开{number}表{title}为空，须附空表说明（如“本单位本年度没有…”）。",
+                )
+            )
     return findings
 
 
@@ -191,9 +260,15 @@ def _units(result) -> list:
     for n, outcome in enumerate(result.outcomes):
         f = outcome.figure
         if f.inferred_unit:
-            findings.append(_finding("unit", "notice", f"“{f.clause}{f.printed}”印出时缺少“%”，按百分比读取。", n))  # fmt: skip
+            findings.append(
+                _finding(
+                    "unit", "notice", f"“{f.clause}{f.printed}”印出时缺少“%”，按百分比读取。", n
+                )
+            )
         elif f.printed_unit == "万":
-            findings.append(_finding("unit", "notice", f"“{f.clause}{f.printed}万”缺少“元”，按万元读取。", n))  # fmt: skip
+            findings.append(
+                _finding("unit", "notice", f"“{f.clause}{f.printed}万”缺少“元”，按万元读取。", n)
+            )
     return findings
 
 

@@ -65,12 +65,19 @@ def procurement_total(facts: Facts) -> Iterator[Finding | None]:
 def sme_share(facts: Facts) -> Iterator[Finding]:
     amounts, shares = _stated(facts, "万元"), _stated(facts, "%")
     for amount_key, share_key, whole_key in SHARES:
-        amount, share, whole = amounts.get(amount_key), shares.get(share_key), amounts.get(whole_key)  # fmt: skip
+        amount, share, whole = (
+            amounts.get(amount_key),
+            shares.get(share_key),
+            amounts.get(whole_key),
+        )
         if amount is None or whole is None or not whole.value:
             continue
         exact = amount.value * 100 / whole.value
         if amount.value > whole.value:
-            what = f"{amount.label} {wan(amount.value * YUAN_PER_WAN)}超过{whole.label} {wan(whole.value * YUAN_PER_WAN)}"  # fmt: skip
+            what = (
+                f"{amount.label} {wan(amount.value * YUAN_PER_WAN)}超过"
+                f"{whole.label} {wan(whole.value * YUAN_PER_WAN)}"
+            )
         elif share is not None and abs(share.value - exact) > SHARE_TOLERANCE:
             what = (
                 f"{share.label}写作 {share.value}%，但 {amount.value} ÷ {whole.value} = "
@@ -106,8 +113,12 @@ def operating_change(facts: Facts) -> Iterator[Finding]:
     if last is not None:
         actual = now.value - last.value
         if actual and (actual > 0) != (sign > 0):
-            problems.append(f"写作{'减少' if sign < 0 else '增加'}，但实际{'增加' if actual > 0 else '减少'}")  # fmt: skip
-        elif change is not None and abs(abs(actual) - change.value) * YUAN_PER_WAN > CHANGE_TOLERANCE:  # fmt: skip
+            problems.append(
+                f"写作{'减少' if sign < 0 else '增加'}，但实际{'增加' if actual > 0 else '减少'}"
+            )
+        elif (
+            change is not None and abs(abs(actual) - change.value) * YUAN_PER_WAN > CHANGE_TOLERANCE
+        ):
             problems.append(f"写作变动 {change.value} 万元，但实际变动 {abs(actual)} 万元")
         base = last.value
         moved = abs(actual)
@@ -125,7 +136,9 @@ def operating_change(facts: Facts) -> Iterator[Finding]:
     yield Finding(
         rule="operating_change",
         severity=Severity.WARNING,
-        message=f"情况说明 机关运行经费 {now.value} 万元：" + "；".join(problems) + "；请核对文字与数字。",  # fmt: skip
+        message=f"情况说明 机关运行经费 {now.value} 万元："
+        + "；".join(problems)
+        + "；请核对文字与数字。",
         cells=tuple((f"情况说明 {s.label}", s.value * YUAN_PER_WAN) for s in figures),
         difference=(now.value - base) * YUAN_PER_WAN,
     )

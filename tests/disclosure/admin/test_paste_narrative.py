@@ -13,7 +13,9 @@ from tests.factories import CLERK, REVIEWER, user_in_role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("putuo_draft_for_module")]
 TITLE = "一般公共预算财政拨款基本支出决算情况说明"
-PRINTED = "一般公共预算财政拨款基本支出 5377.64 万元。其中：人员经费 4896.98 万元；公用经费 480.66 万元。"
+PRINTED = (
+    "一般公共预算财政拨款基本支出 5377.64 万元。其中：人员经费 4896.98 万元；公用经费 480.66 万元。"
+)
 
 
 def text(response) -> str:
@@ -37,8 +39,16 @@ def url(disclosure) -> str:
 def state(disclosure) -> tuple:
     return (
         Disclosure.objects.get(pk=disclosure.pk).version,
-        list(ExplanationParagraph.objects.filter(section__disclosure=disclosure).order_by("pk").values_list("text", flat=True)),  # fmt: skip
-        list(NarrativeFigure.objects.filter(disclosure=disclosure).order_by("pk").values_list("key", "value")),  # fmt: skip
+        list(
+            ExplanationParagraph.objects.filter(section__disclosure=disclosure)
+            .order_by("pk")
+            .values_list("text", flat=True)
+        ),
+        list(
+            NarrativeFigure.objects.filter(disclosure=disclosure)
+            .order_by("pk")
+            .values_list("key", "value")
+        ),
     )
 
 
@@ -72,7 +82,10 @@ def test_preview_marks_every_figure_and_writes_nothing(client, putuo_draft, cler
     assert response.status_code == 200
     shown = text(response)
     assert "共 3 个数字：已引用 2，新数字 0，与表格不符 1，照印（标准、限额） 0。" in shown
-    assert "“人员经费”印为 4896.98万元，而公开06表 人员经费/人员经费合计（决算数）为 4884.09 万元" in shown  # fmt: skip
+    assert (
+        "“人员经费”印为 4896.98万元，而公开06表 人员经费/人员经费合计（决算数）为 4884.09 万元"
+        in shown
+    )
     html = response.content.decode()
     assert html.count('class="paste-cited"') == 2 and html.count('class="paste-reported"') == 1
     assert 'name="save"' in html
@@ -97,10 +110,14 @@ def test_saving_the_clerks_choice(client, putuo_draft, clerk, choice, cited):
     without_narrative_figures(putuo_draft)
     client.force_login(clerk)
     before = state(putuo_draft)
-    response = client.post(url(putuo_draft), form(putuo_draft, save="保存", **{"p-1-choice": choice}))  # fmt: skip
+    response = client.post(
+        url(putuo_draft), form(putuo_draft, save="保存", **{"p-1-choice": choice})
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/admin/disclosure/disclosure/{putuo_draft.pk}/change/"
-    (paragraph,) = ExplanationParagraph.objects.filter(section__title=TITLE, section__disclosure=putuo_draft)  # fmt: skip
+    (paragraph,) = ExplanationParagraph.objects.filter(
+        section__title=TITLE, section__disclosure=putuo_draft
+    )
     assert paragraph.text == (
         "一般公共预算财政拨款基本支出 [[c:03|合计|基本支出]] 万元。其中：人员经费 "
         f"{cited} 万元；公用经费 [[c:06|公用经费/公用经费合计|决算数]] 万元。"
@@ -118,10 +135,19 @@ def test_edited_fields_of_a_proposal_are_saved_and_bad_ones_refused(client, putu
     shown = text(client.post(url(putuo_draft), form(putuo_draft, **bad)))
     assert "最多两位小数" in shown and "不能含空格" in shown
     assert state(putuo_draft) == before
-    good = {"p-1-choice": "confirm", "p-1-key": "人员经费印出数", "p-1-label": "基本支出中人员经费（原文）", "save": "保存"}  # fmt: skip
+    good = {
+        "p-1-choice": "confirm",
+        "p-1-key": "人员经费印出数",
+        "p-1-label": "基本支出中人员经费（原文）",
+        "save": "保存",
+    }
     assert client.post(url(putuo_draft), form(putuo_draft, **good)).status_code == 302
     figure = NarrativeFigure.objects.get(disclosure=putuo_draft, key="人员经费印出数")
-    assert (figure.label, str(figure.value), figure.unit) == ("基本支出中人员经费（原文）", "4896.98", "万元")  # fmt: skip
+    assert (figure.label, str(figure.value), figure.unit) == (
+        "基本支出中人员经费（原文）",
+        "4896.98",
+        "万元",
+    )
 
 
 @pytest.mark.parametrize(
@@ -158,7 +184,7 @@ def test_published_disclosures_preview_only_and_refuse_saving(client, putuo, cle
     assert state(putuo) == before
 
 
-def test_other_agencies_clerks_do_not_find_the_page_and_reviewers_cannot_save(client, putuo_draft):  # fmt: skip
+def test_other_agencies_clerks_do_not_find_the_page_and_reviewers_cannot_save(client, putuo_draft):
     client.force_login(user_in_role(CLERK))
     assert client.get(url(putuo_draft)).status_code == 404
     client.force_login(user_in_role(REVIEWER))
@@ -168,7 +194,9 @@ def test_other_agencies_clerks_do_not_find_the_page_and_reviewers_cannot_save(cl
     assert state(putuo_draft) == before
 
 
-def test_the_page_costs_a_fixed_number_of_queries(client, putuo_draft, clerk, django_assert_max_num_queries):  # fmt: skip
+def test_the_page_costs_a_fixed_number_of_queries(
+    client, putuo_draft, clerk, django_assert_max_num_queries
+):
     client.force_login(clerk)
     with django_assert_max_num_queries(25):
         client.post(url(putuo_draft), form(putuo_draft))

@@ -122,7 +122,9 @@ CATALOGUE = Catalogue(
     agency="上海市普陀区规划和自然资源局",
     year=2024,
     candidates=[
-        cell("05|合计|合计", "1234.56", ("一般公共预算财政拨款支出",), label="公开05表 合计（合计）"),
+        cell(
+            "05|合计|合计", "1234.56", ("一般公共预算财政拨款支出",), label="公开05表 合计（合计）"
+        ),
         cell("05|合计|年初预算数", "1300.00", ("一般公共预算财政拨款支出",), "budget"),
         cell("03|合计|本年支出合计", "2000.00", ("本年支出合计",)),
     ],
@@ -144,7 +146,9 @@ def test_a_total_printed_unlike_its_cell_is_reported_not_cited():
     with pytest.raises(ValidationError, match="请选择"):
         apply_choices(result, CATALOGUE, {})
     corrected = apply_choices(result, CATALOGUE, {0: Decision(choice="correct")})
-    assert corrected.paragraphs == ["一般公共预算财政拨款支出 [[c:05|合计|合计]] 万元，主要用于以下方面。"]
+    assert corrected.paragraphs == [
+        "一般公共预算财政拨款支出 [[c:05|合计|合计]] 万元，主要用于以下方面。"
+    ]
     assert corrected.figures == []
     kept = apply_choices(result, CATALOGUE, {0: Decision(choice="confirm", key="印出支出")})
     assert kept.paragraphs == ["一般公共预算财政拨款支出 [[f:印出支出]] 万元，主要用于以下方面。"]

@@ -26,8 +26,6 @@ def found(f) -> list:
     return [x for x in reconcile(f) if x.rule in NEW_RULES]
 
 
-
-
 def procurement(total: str, goods="122.43", works="1387.72", services="809.07"):
     return narrative(
         stated("政府采购总额", total, label="政府采购金额"),
@@ -144,9 +142,12 @@ def test_operating_without_a_stated_change_is_not_checked():
 
 def test_a_stated_table_figure_against_its_cell():
     statement = Statement(
-        "基本支出人员经费", "人员经费", yuan("4896.98"), "公开06表 人员经费合计（决算数）",
+        "基本支出人员经费",
+        "人员经费",
+        yuan("4896.98"),
+        "公开06表 人员经费合计（决算数）",
         yuan("4884.09"),
-    )  # fmt: skip
+    )
     (finding,) = found(narrative(statements=[statement]))
     assert (finding.rule, finding.severity) == ("narrative_cell", "warning")
     assert "写作 4896.98 万元，而公开06表 人员经费合计（决算数）为 4884.09 万元" in finding.message

@@ -52,7 +52,9 @@ def paste(disclosure, clerk, heading: str, paragraphs: list[str], **target):
     catalogue = catalogue_for(disclosure)
     result = match_section("\n".join(paragraphs), catalogue=catalogue, title=heading)
     # Reported figures kept as printed (the clerk's "确认原文如此"); all else as proposed.
-    decisions = {n: Decision(choice="confirm") for n, o in enumerate(result.outcomes) if o.status == REPORTED}  # fmt: skip
+    decisions = {
+        n: Decision(choice="confirm") for n, o in enumerate(result.outcomes) if o.status == REPORTED
+    }
     applied = apply_choices(result, catalogue, decisions)
     section_paste_save(
         disclosure=disclosure, by=clerk, version=version(disclosure), applied=applied, **target
@@ -94,11 +96,15 @@ def test_the_shipped_narrative_pasted_as_printed_is_printed_back_as_printed(
     page = rendered(putuo_draft)
     for _parent, _number, title, paragraphs in sections:
         assert [plain(p) for p in page[title]] == [plain(p) for p in paragraphs], title
-    literal = ExplanationParagraph.objects.get(section__title="国有资产占有使用情况说明", section__disclosure=putuo_draft)  # fmt: skip
+    literal = ExplanationParagraph.objects.get(
+        section__title="国有资产占有使用情况说明", section__disclosure=putuo_draft
+    )
     assert "单价 [[l:100 万元]]（含）以上" in literal.text
     # The narrative's own sums were checked on saving: the procurement gap is a rounding notice,
     # 人员经费 kept as printed is a warning beside 公开06表.
-    rules = set(ReconciliationFinding.objects.filter(disclosure=putuo_draft).values_list("rule", flat=True))  # fmt: skip
+    rules = set(
+        ReconciliationFinding.objects.filter(disclosure=putuo_draft).values_list("rule", flat=True)
+    )
     assert {"narrative_procurement", "narrative_cell"} <= rules
 
 
@@ -136,7 +142,11 @@ def test_a_new_section_is_added_under_its_parent(putuo_draft, clerk):
 def snapshot(disclosure) -> tuple:
     return (
         version(disclosure),
-        list(ExplanationParagraph.objects.filter(section__disclosure=disclosure).values_list("text", flat=True)),  # fmt: skip
+        list(
+            ExplanationParagraph.objects.filter(section__disclosure=disclosure).values_list(
+                "text", flat=True
+            )
+        ),
         NarrativeFigure.objects.filter(disclosure=disclosure).count(),
         ExplanationSection.objects.filter(disclosure=disclosure).count(),
     )
@@ -151,9 +161,12 @@ def test_a_save_from_a_page_opened_before_another_save_is_refused_whole(putuo_dr
     before = snapshot(putuo_draft)
     with pytest.raises(ValidationError, match="已被他人修改"):
         section_paste_save(
-            disclosure=putuo_draft, by=clerk, version=before[0] - 1, applied=applied,
+            disclosure=putuo_draft,
+            by=clerk,
+            version=before[0] - 1,
+            applied=applied,
             section_id=target.pk,
-        )  # fmt: skip
+        )
     assert snapshot(putuo_draft) == before
 
 
@@ -165,12 +178,16 @@ def test_a_save_from_a_page_opened_before_another_save_is_refused_whole(putuo_dr
         ({"number": "（九）", "title": "新部分", "parent_id": 10**9}, "上级部分不属于本决算"),
     ],
 )
-def test_bad_targets_are_refused_in_chinese_and_nothing_is_written(putuo_draft, clerk, target, message):  # fmt: skip
+def test_bad_targets_are_refused_in_chinese_and_nothing_is_written(
+    putuo_draft, clerk, target, message
+):
     catalogue = catalogue_for(putuo_draft)
     applied = apply_choices(match_section("无。", catalogue=catalogue), catalogue, {})
     before = snapshot(putuo_draft)
     with pytest.raises(ValidationError, match=message):
-        section_paste_save(disclosure=putuo_draft, by=clerk, version=before[0], applied=applied, **target)  # fmt: skip
+        section_paste_save(
+            disclosure=putuo_draft, by=clerk, version=before[0], applied=applied, **target
+        )
     assert snapshot(putuo_draft) == before
 
 
@@ -180,8 +197,16 @@ def test_published_disclosures_and_other_agencies_are_refused(putuo, putuo_draft
     section = ExplanationSection.objects.filter(disclosure=putuo).first()
     before = snapshot(putuo)
     with pytest.raises(PermissionDenied, match="已提交或已发布的决算不能粘贴"):
-        section_paste_save(disclosure=putuo, by=clerk, version=before[0], applied=applied, section_id=section.pk)  # fmt: skip
+        section_paste_save(
+            disclosure=putuo, by=clerk, version=before[0], applied=applied, section_id=section.pk
+        )
     assert snapshot(putuo) == before
     stranger = user_in_role(CLERK)
     with pytest.raises(PermissionDenied):
-        section_paste_save(disclosure=putuo_draft, by=stranger, version=version(putuo_draft), applied=applied, section_id=section.pk)  # fmt: skip
+        section_paste_save(
+            disclosure=putuo_draft,
+            by=stranger,
+            version=version(putuo_draft),
+            applied=applied,
+            section_id=section.pk,
+        )
