@@ -140,8 +140,8 @@ def paste_view(admin, request, disclosure_id):
     if not format_for(disclosure).has_tables:
         raise Http404("该年度的格式没有可粘贴的情况说明（2014 格式的说明由数字生成）。")
     editable = can_edit(request.user, disclosure)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied(NOT_EDITABLE)
+    if request.method == "POST" and "save" in request.POST and not editable:
+        raise PermissionDenied(NOT_EDITABLE)  # a preview writes nothing: anyone who sees may
     sections = list(ExplanationSection.objects.filter(disclosure=disclosure).order_by("order"))
     post = request.POST if request.method == "POST" else None
     initial = {"version": disclosure.version, "section": request.GET.get("section", "")}

@@ -180,6 +180,8 @@ def test_published_disclosures_preview_only_and_refuse_saving(client, putuo, cle
     page = client.get(url(putuo))
     assert "已发布的决算不能粘贴情况说明，只能预览。" in text(page)
     before = state(putuo)
+    preview = client.post(url(putuo), form(putuo))
+    assert "共 3 个数字" in text(preview) and 'name="save"' not in preview.content.decode()
     assert client.post(url(putuo), form(putuo, save="保存")).status_code == 403
     assert state(putuo) == before
 
