@@ -196,4 +196,5 @@ def _save(request, disclosure, form, result, catalogue):
         f"已保存“{section}”：{len(applied.paragraphs)} 段，新增情况说明数字 "
         f"{len(applied.figures)} 个。",
     )
-    return redirect(reverse("admin:disclosure_disclosure_change", args=[disclosure.pk]))
+    # Back to an empty page for the next section (the clerk pastes section after section).
+    return redirect(reverse("admin:disclosure_explanationsection_paste", args=[disclosure.pk]))

@@ -114,7 +114,7 @@ def test_saving_the_clerks_choice(client, putuo_draft, clerk, choice, cited):
         url(putuo_draft), form(putuo_draft, save="保存", **{"p-1-choice": choice})
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/disclosure/disclosure/{putuo_draft.pk}/change/"
+    assert response["Location"] == url(putuo_draft)
     (paragraph,) = ExplanationParagraph.objects.filter(
         section__title=TITLE, section__disclosure=putuo_draft
     )
