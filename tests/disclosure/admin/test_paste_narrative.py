@@ -200,5 +200,5 @@ def test_the_page_costs_a_fixed_number_of_queries(
     client, putuo_draft, clerk, django_assert_max_num_queries
 ):
     client.force_login(clerk)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(20):  # 18: session, scoping, the catalogue
         client.post(url(putuo_draft), form(putuo_draft))
