@@ -44,6 +44,11 @@ class Agency(models.Model):
     region = models.CharField(
         "所属地区", max_length=50, blank=True, help_text="例如：江苏省溧阳市。"
     )
+    # Agencies are renamed (机构改革) while their old documents keep the old name: a citizen
+    # searching the name printed on a 2014 document must still find the agency.
+    former_names = models.TextField(
+        "曾用名", blank=True, help_text="机构改革等更名前的名称，每行一个。"
+    )
     # Row-level scoping: a clerk sees and edits only the disclosures of the agencies bound here.
     clerks = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -66,6 +71,15 @@ class Agency(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agency_detail", kwargs={"slug": self.slug})
+
+    @property
+    def profile(self) -> list[str]:
+        """Region, kind and level, those given: how lists describe the agency in a line."""
+        return [x for x in (self.region, self.get_unit_kind_display(), self.level) if x]
+
+    @property
+    def former_name_list(self) -> list[str]:
+        return [n.strip() for n in self.former_names.splitlines() if n.strip()]
 
     def clean(self) -> None:
         # A cycle in the hierarchy would make every "上级单位" walk loop forever.

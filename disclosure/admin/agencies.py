@@ -9,5 +9,5 @@ class AgencyAdmin(ScopedHistoryAdmin):
     list_display = ["name", "unit_kind", "level", "region", "parent"]
     list_filter = ["unit_kind", "region"]
     list_select_related = ["parent"]
-    search_fields = ["name", "region"]
+    search_fields = ["name", "former_names", "region"]
     autocomplete_fields = ["parent", "clerks"]

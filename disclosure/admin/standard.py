@@ -6,8 +6,11 @@ like every amount here. 情况说明数字, 表说明 and 单位构成 have page
 built from the inlines below.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
+from django.urls import path
 
 from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin, is_autocomplete
 from disclosure.formats.citations import check_references
@@ -33,6 +36,7 @@ from disclosure.models import (
 from .codes import YearCodesMixin, codes_of_the_year
 from .forms import WanAmountForm, WanDisplay
 from .importing import FiguresImportExportMixin
+from .narrative import paste_view
 from .reconciliation import ReconciliationAdminMixin
 
 
@@ -208,3 +212,12 @@ class ExplanationSectionAdmin(ScopedHistoryAdmin):
     search_fields = ["title", "disclosure__agency__name"]
     autocomplete_fields = ["disclosure"]
     inlines = [ParagraphInline]
+
+    def get_urls(self):
+        # A disclosure's “粘贴情况说明” page (admin/narrative.py), linked from its change page.
+        paste = path(
+            "paste/<int:disclosure_id>/",
+            self.admin_site.admin_view(partial(paste_view, self)),
+            name="disclosure_explanationsection_paste",
+        )
+        return [paste, *super().get_urls()]

@@ -11,7 +11,7 @@ from disclosure.formats.base import format_for
 from disclosure.models import REFERENCE, Disclosure, ExplanationSection
 from disclosure.public.selectors import disclosure_page
 
-KINDS = {"c": "cell", "f": "figure", "t": "count"}
+KINDS = {"c": "cell", "f": "figure", "t": "count", "l": "literal"}
 
 
 def _citation(match, values: dict) -> dict:

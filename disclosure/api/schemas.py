@@ -137,7 +137,7 @@ class ThreePublicPage(Schema):
 
 class Citation(Schema):
     reference: str  # as written in the paragraph: c:05|2120101|合计, f:机关运行经费, t:…
-    kind: str  # cell, figure, count
+    kind: str  # cell, figure, count, literal
     printed: str  # the value as the text prints it
     table: str | None = None  # for a cell: its table number, row key and column
     row: str | None = None

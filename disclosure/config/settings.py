@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The search's trigram indexes (OpClass in an index expression needs the app's ready());
+    # nothing of it runs on SQLite.
+    "django.contrib.postgres",
     "import_export",
     "simple_history",
     "pgtrigger",
@@ -129,7 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
+# The public pages in Chinese (the default, at unprefixed URLs) and English under /en/
+# (config/urls.py: i18n_patterns). The admin and the API stay unprefixed, hence Chinese.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The top level of the repository is fixed, so the catalogue lives inside the app's package.
+LOCALE_PATHS = [BASE_DIR / "disclosure" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -35,6 +35,13 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return round_half_up(part * 100 / whole)
 
 
+def per_unit(yuan: Decimal | None, count: int | None) -> Decimal | None:
+    """An amount per person, batch …: 元 to the fen, rounded half up; None without a count."""
+    if yuan is None or not count:
+        return None
+    return round_half_up(yuan / count)
+
+
 def is_material(change: Decimal, base: Decimal) -> bool:
     """A change of 10 % or more of its base; any change from nothing.
 
@@ -58,11 +65,20 @@ def yuan_to_wan(yuan: Decimal) -> Decimal:
     return (yuan / YUAN_PER_WAN).quantize(Decimal(1).scaleb(-WAN_PLACES))
 
 
-def format_wan(yuan: Decimal | None) -> str:
-    """万元 to two decimals, rounded half up, as the documents print them ("195.82")."""
+def format_wan(yuan: Decimal | None, *, grouped: bool = False) -> str:
+    """万元 to two decimals, rounded half up, as the documents print them ("195.82");
+    `grouped` adds thousands separators ("9,759.38"), as the English pages print them."""
     if yuan is None:
         return ""
-    return str(wan_amount(yuan))
+    amount = wan_amount(yuan)
+    return f"{amount:,}" if grouped else str(amount)
+
+
+def format_fen(value: Decimal | None) -> str:
+    """A computed figure (元 per person, a median) to two decimals, rounded half up."""
+    if value is None:
+        return ""
+    return str(round_half_up(Decimal(value)))
 
 
 def wan_text(yuan: Decimal) -> str:

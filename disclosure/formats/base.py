@@ -85,6 +85,23 @@ class Format(ABC):
         """name (from TOTALS) → an SQL expression of one disclosure's total in 元, over
         OuterRef("pk") of a Disclosure query. Totals the format lacks are left out (0)."""
 
+    # --- search and compare ----------------------------------------------------------------
+
+    @abstractmethod
+    def lines(self) -> QuerySet:
+        """The printed budget lines (rows with `code`, `name` and `disclosure`) of this
+        format's disclosures, every status: the search narrows them to published ones."""
+
+    @abstractmethod
+    def class_expression(self, code: str) -> Expression | None:
+        """A functional 类's expenditure (`code`, 3 digits) of one disclosure in 元, over
+        OuterRef("pk") as in total_expressions; None when the format does not print it."""
+
+    @abstractmethod
+    def operating_expression(self) -> Expression | None:
+        """机关运行经费 of one disclosure in 元, over OuterRef("pk"); None when the format's
+        documents do not state it."""
+
     # --- the page --------------------------------------------------------------------------
 
     @abstractmethod
@@ -190,6 +207,25 @@ def format_for(fiscal_year_or_disclosure: FiscalYear | Disclosure) -> "Format":
         return _REGISTRY[fiscal_year.disclosure_format]
     except KeyError:
         raise LookupError(f"未知的公开格式：{fiscal_year.disclosure_format}") from None
+
+
+def with_per_format(disclosures: QuerySet, **measures: dict[str, Expression | None]) -> QuerySet:
+    """Annotate each `name=` with its {format key: expression} (None or absent: the format
+    lacks it), picked in one CASE on the year's format: one query however the formats mix.
+    A disclosure whose format lacks the figure gets NULL, never a made-up 0."""
+    annotations = {}
+    for name, by_format in measures.items():
+        whens = [
+            When(fiscal_year__disclosure_format=key, then=expr)
+            for key, expr in by_format.items()
+            if expr is not None
+        ]
+        annotations[name] = (
+            Case(*whens, default=Value(None, output_field=MONEY), output_field=MONEY)
+            if whens
+            else Value(None, output_field=MONEY)
+        )
+    return disclosures.annotate(**annotations)
 
 
 def with_totals(disclosures: QuerySet) -> QuerySet:

@@ -1,4 +1,5 @@
-"""[[c:表号|行|栏目]] and [[f:引用名]] in 情况说明 paragraphs: parse, resolve and print.
+"""[[c:表号|行|栏目]], [[f:引用名]], [[t:项目.数量]] and [[l:原文]] in 情况说明 paragraphs:
+parse, resolve and print.
 
 Figures are never typed into prose: a paragraph cites a table cell or a stored narrative figure
 and the value is printed from the data, so prose and tables cannot disagree.
@@ -50,6 +51,8 @@ def _value(kind: str, ref: str, cells: dict, figures: dict, counts: dict) -> str
         return format_figure(figures[ref].value, figures[ref].unit)
     if kind == "t" and ref in counts:
         return str(counts[ref])
+    if kind == "l":
+        return ref  # literal text (a threshold, a legal amount): printed as written
     return None
 
 

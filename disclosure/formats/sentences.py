@@ -3,8 +3,10 @@
 Pure functions of already-loaded objects: no queries here.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+
+from django.utils.translation import gettext_noop
 
 from disclosure.core.money import wan_text as _wan
 
@@ -66,21 +68,25 @@ def _total(lines: Iterable) -> Decimal:
 
 
 COUNT_PHRASES = (
-    ("delegations", "出国团组{}个"),
-    ("outbound_persons", "出国{}人次"),
-    ("vehicles_purchased", "购置车辆{}辆"),
-    ("vehicles_held", "年末公务用车保有量{}辆"),
-    ("reception_batches", "接待批次{}次"),
-    ("reception_persons", "接待人员{}人次"),
-    ("accompanying_persons", "陪同人员{}人"),
-    ("foreign_reception_batches", "其中接待外宾{}批次"),
-    ("foreign_reception_persons", "外宾{}人次"),
+    ("delegations", gettext_noop("出国团组{}个")),
+    ("outbound_persons", gettext_noop("出国{}人次")),
+    ("vehicles_purchased", gettext_noop("购置车辆{}辆")),
+    ("vehicles_held", gettext_noop("年末公务用车保有量{}辆")),
+    ("reception_batches", gettext_noop("接待批次{}次")),
+    ("reception_persons", gettext_noop("接待人员{}人次")),
+    ("accompanying_persons", gettext_noop("陪同人员{}人")),
+    ("foreign_reception_batches", gettext_noop("其中接待外宾{}批次")),
+    ("foreign_reception_persons", gettext_noop("外宾{}人次")),
 )
 
+COUNT_SEPARATOR = gettext_noop("，")
 
-def counts_phrase(record) -> str:
-    return "，".join(
-        template.format(getattr(record, field))
+
+def counts_phrase(record, *, translate: Callable[[str], str] = str) -> str:
+    """出国团组2个，出国5人次: the document's wording; with `translate` (gettext) in the
+    page's language, for the pages' 数量 column (the exports keep the Chinese)."""
+    return translate(COUNT_SEPARATOR).join(
+        translate(template).format(getattr(record, field))
         for field, template in COUNT_PHRASES
         if getattr(record, field) is not None
     )

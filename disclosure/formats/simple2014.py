@@ -192,6 +192,20 @@ class Simple2014(Format):
             **{item.value: _sum(records.filter(item=item.value)) for item in ThreePublicItem},
         }
 
+    def lines(self):
+        return ExpenditureLine.objects.filter(disclosure__fiscal_year__disclosure_format=self.key)
+
+    def class_expression(self, code: str):
+        # 支出按功能分类's top line of the 类 (a line's "其中" children are never a 类).
+        functional = ExpenditureLine.objects.filter(
+            disclosure=OuterRef("pk"), statement=Statement.FUNCTIONAL, parent__isnull=True
+        )
+        return _sum(functional.filter(code=code))
+
+    def operating_expression(self):
+        # The 2014 documents do not state 机关运行经费 (the 2016 rules added it).
+        return None
+
     def page_part(self, *, disclosure, records, last_year_records, common) -> SimplePage:
         # Last year's published lines come with this year's: no query more for the change.
         lines = list(

@@ -9,10 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from disclosure.core.money import wan_text
+from disclosure.core.money import YUAN_PER_WAN, wan_text
 from disclosure.core.rows import row_key, row_label, row_place
 from disclosure.models import (
     Cell,
@@ -20,6 +20,7 @@ from disclosure.models import (
     ColumnSpec,
     ExplanationParagraph,
     ExplanationSection,
+    FigureUnit,
     NarrativeFigure,
     ReportRow,
     TableNote,
@@ -28,6 +29,7 @@ from disclosure.models import (
 
 from .base import MONEY, ExportFigure, Format, register
 from .citations import count_values
+from .paste import catalogue_from_tables, stated_cells
 from .printed import standard_tables
 from .standard_page import previous_disclosure, standard_page
 
@@ -85,6 +87,29 @@ class Standard(Format):
         "vehicle_running": (Place("07", "公务用车运行维护费", "决算数", parent=VEHICLE),),
         "reception": (Place("07", "公务接待费", "决算数"),),
     }
+
+    # A functional 类's expenditure: its row of the table that gives 支出决算 (all funds).
+    CLASS_TABLE, CLASS_COLUMN = "03", "本年支出合计"
+    # 机关运行经费 is stated in 情况说明 (a NarrativeFigure in 万元) under this key.
+    OPERATING_KEY = "机关运行经费"
+
+    def lines(self):
+        return ReportRow.objects.filter(disclosure__fiscal_year__disclosure_format=self.key)
+
+    def class_expression(self, code: str):
+        cells = Cell.objects.filter(
+            row__disclosure=OuterRef("pk"),
+            row__table__number=self.CLASS_TABLE,
+            row__code=code,
+            column__label=self.CLASS_COLUMN,
+        )
+        return Subquery(cells.values("amount_yuan")[:1], output_field=MONEY)
+
+    def operating_expression(self):
+        figures = NarrativeFigure.objects.filter(
+            disclosure=OuterRef("pk"), key=self.OPERATING_KEY, unit=FigureUnit.WAN
+        ).annotate(yuan=ExpressionWrapper(F("value") * YUAN_PER_WAN, output_field=MONEY))
+        return Subquery(figures.values("yuan")[:1], output_field=MONEY)
 
     def total_expressions(self) -> dict:
         expressions = {}
@@ -217,10 +242,13 @@ class Standard(Format):
 
     def reconciliation_parts(self, ids: list[int], *, kinds) -> dict[int, dict]:
         parts: dict[int, dict] = defaultdict(lambda: {"three_public": [], "tables": {}})
-        for pk, tables in _tables(ids, kinds).items():
+        titles: dict[str, str] = {}
+        for pk, tables in _tables(ids, kinds, titles).items():
             parts[pk]["tables"] = tables
         # The amounts are 07's cells; the records bring the clerk's 同比 remark and reasons.
+        records = defaultdict(list)
         for record in ThreePublicExpense.objects.filter(disclosure_id__in=ids):
+            records[record.disclosure_id].append(record)
             parts[record.disclosure_id]["three_public"].append(
                 kinds.ThreePublic(
                     record.item,
@@ -229,7 +257,36 @@ class Standard(Format):
                     record.yoy_remark,
                 )
             )
+        _narrative_parts(ids, kinds, parts, titles, records)
         return parts
+
+
+def _narrative_parts(ids, kinds, parts, titles, records) -> None:
+    """The figures only the 情况说明 states, and those printed where the words name a cell
+    (two queries for every disclosure together)."""
+    figures = defaultdict(list)
+    for f in NarrativeFigure.objects.filter(disclosure_id__in=ids).order_by("order", "pk"):
+        figures[f.disclosure_id].append(f)
+    paragraphs = defaultdict(list)
+    for owner, text in (
+        ExplanationParagraph.objects.filter(section__disclosure_id__in=ids)
+        .order_by("section__order", "order", "pk")
+        .values_list("section__disclosure_id", "text")
+    ):
+        paragraphs[owner].append(text)
+    for pk in ids:
+        parts[pk]["narrative"] = [
+            kinds.Stated(f.key, f.label, f.value, f.unit) for f in figures[pk]
+        ]
+        if not paragraphs[pk]:
+            continue
+        catalogue = catalogue_from_tables(
+            parts[pk]["tables"], titles, figures[pk], count_values(records[pk])
+        )
+        parts[pk]["statements"] = [
+            kinds.Statement(key, words, value * YUAN_PER_WAN, cell.label, cell.value * YUAN_PER_WAN)
+            for key, words, value, cell in stated_cells(paragraphs[pk], catalogue)
+        ]
 
 
 def _sort_key(d) -> tuple:
@@ -252,8 +309,9 @@ def _export_figure(row: ReportRow) -> ExportFigure:
     )
 
 
-def _tables(ids: list[int], kinds) -> dict[int, dict]:
-    """The tables of each disclosure as the engine reads them: three queries."""
+def _tables(ids: list[int], kinds, titles: dict[str, str]) -> dict[int, dict]:
+    """The tables of each disclosure as the engine reads them: three queries. `titles` gets
+    each table's title (table number → title)."""
     rows = list(
         ReportRow.objects.filter(disclosure_id__in=ids)
         # The parent's parent too: a child row's key names its parent, whose key may name its own.
@@ -276,6 +334,7 @@ def _tables(ids: list[int], kinds) -> dict[int, dict]:
         if table is None:
             table = kinds.Table(spec.number, columns[spec.pk], [], spec.two_sided, spec.row_source)
             tables[r.disclosure_id][spec.number] = table
+            titles[spec.number] = spec.title
         parent = r.parent.key if r.parent_id else ""
         table.rows.append(
             kinds.Row(

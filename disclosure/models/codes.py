@@ -58,6 +58,11 @@ class ClassificationCode(models.Model):
     scheme = models.CharField("分类", max_length=15, choices=CodeScheme.choices)
     code = models.CharField("科目编码", max_length=7, validators=[CODE_FORMAT])
     name = models.CharField("科目名称", max_length=100)
+    # The English pages print it instead of the Chinese name; blank where no official English
+    # name is known (the page then prints the Chinese name beside the code).
+    name_en = models.CharField(
+        "英文名称", max_length=200, blank=True, help_text="财政部公布的英文名称；无则留空。"
+    )
 
     objects = CodeManager()
 

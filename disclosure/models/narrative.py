@@ -79,8 +79,11 @@ TYPED_FIGURE = re.compile(
 )
 
 
-# c: a table cell, f: a NarrativeFigure, t: a count of a three-public record (item.field).
-REFERENCE = re.compile(r"\[\[(?P<kind>[fct]):(?P<ref>[^\]]+)\]\]")
+# c: a table cell, f: a NarrativeFigure, t: a count of a three-public record (item.field),
+# l: literal text that is no figure of the account (a threshold or legal amount such as
+# "单价100万元（含）以上"): printed as written, and exempt from TYPED_FIGURE, so the clerk
+# says so explicitly instead of the check being loosened for everyone.
+REFERENCE = re.compile(r"\[\[(?P<kind>[fctl]):(?P<ref>[^\]]+)\]\]")
 
 
 class ExplanationSection(DisclosurePart):
@@ -123,6 +126,8 @@ class ExplanationParagraph(DisclosurePart):
     order = models.PositiveSmallIntegerField("顺序")
     text = models.TextField(
         "段落",
+        # [[l:…]] (literal text) is explained in clean()'s message, not here: a new help text
+        # would need a migration for no change to the table.
         help_text="数字不要直接输入：引用表格 [[c:表号|科目编码或项目|栏目]] 或数字 [[f:引用名]]。",
     )
 
@@ -143,7 +148,8 @@ class ExplanationParagraph(DisclosurePart):
         if typed:
             raise ValidationError(
                 {
-                    "text": "情况说明中的数字请引用表格或数字项，不要直接输入（发现："
+                    "text": "情况说明中的数字请引用表格或数字项，不要直接输入；"
+                    "标准、限额等不属于决算的数字请写作 [[l:…]]（发现："
                     + "、".join(typed[:5])
                     + "）。"
                 }

@@ -47,6 +47,18 @@ def load_codes(*, CodeVersion, ClassificationCode) -> None:
                     )
 
 
+def load_english_names(*, CodeVersion, ClassificationCode) -> None:
+    """Set each code's English name from the fixtures' `name_en` column (and nothing else):
+    separate from load_codes, which migration 0003 runs before the field exists."""
+    for key, _name, _first_year, files in CODE_VERSIONS:
+        for scheme, filename in files.items():
+            with open(FIXTURES / "classification" / filename, encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):
+                    ClassificationCode.objects.filter(
+                        version__key=key, scheme=scheme, code=row["code"]
+                    ).update(name_en=row.get("name_en", ""))
+
+
 def load_formats(*, ReportFormat, TableSpec, ColumnSpec, RowSpec) -> None:
     for filename in FORMATS:
         data = json.loads((FIXTURES / "formats" / filename).read_text(encoding="utf-8"))
@@ -86,6 +98,9 @@ def ensure_loaded() -> None:
 
     if not models.CodeVersion.objects.exists():
         load_codes(CodeVersion=models.CodeVersion, ClassificationCode=models.ClassificationCode)
+        load_english_names(
+            CodeVersion=models.CodeVersion, ClassificationCode=models.ClassificationCode
+        )
     if not models.ReportFormat.objects.exists():
         load_formats(
             ReportFormat=models.ReportFormat,

@@ -4,9 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bureaus.models import Agency
 from disclosure.access import disclosures_visible_to
@@ -42,7 +43,10 @@ class Downloads:
 def page_downloads(page: str, csv: str, xlsx: str, *args) -> Downloads:
     """A page's files by URL name; the JSON is the page's path with `.json` (the home page's
     is /index.json)."""
-    path = reverse(page, args=args)
+    # The `.json` siblings are not localised (config/urls.py): built from the page's
+    # unprefixed path, so the English page links to the same JSON as the Chinese one.
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(page, args=args)
     json = "/index.json" if path == "/" else path.rstrip("/") + ".json"
     return Downloads(reverse(csv, args=args), reverse(xlsx, args=args), json)
 
@@ -115,7 +119,8 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
     both = sorted(both, key=lambda r: ITEM_ORDER[r.item])
     records = [r for r in both if r.disclosure_id == disclosure.pk]
     for record in records:
-        record.counts_text = narrative.counts_phrase(record)
+        record.counts_text = narrative.counts_phrase(record)  # as the document words it
+        record.counts_local = narrative.counts_phrase(record, translate=translation.gettext)
     page = DisclosurePage(
         disclosure=disclosure,
         template=fmt.template,
@@ -208,3 +213,18 @@ def classification_for(*, year: int, scheme: str, code: str) -> ClassificationCo
     if version is None:
         return None
     return ClassificationCode.objects.filter(version=version, scheme=scheme, code=code).first()
+
+
+def english_code_names(*, fiscal_year: FiscalYear) -> dict[str, str]:
+    """Code → the 政府收支分类科目's English name, for the codes of the year's version that
+    have one (an English page prints them instead of the Chinese names): one query. Codes of
+    the schemes never collide (2xx functional, 3xx and 5xx economic), so the code is the key."""
+    version_id = fiscal_year.code_version_id
+    if version_id is None:
+        version = code_version_for_year(fiscal_year.year)
+        version_id = version.pk if version else None
+    return dict(
+        ClassificationCode.objects.filter(version_id=version_id)
+        .exclude(name_en="")
+        .values_list("code", "name_en")
+    )

@@ -1,8 +1,11 @@
 """The citizen's pages: thin views over public.selectors."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 from bureaus.models import Agency
 from disclosure.models import Disclosure, DisclosureStatus, FiscalYear
@@ -23,7 +26,7 @@ def agency_detail(request, slug: str):
     try:
         context = selectors.agency_page(slug=slug)
     except Agency.DoesNotExist:
-        raise Http404("没有找到该单位。") from None
+        raise Http404(gettext("没有找到该单位。")) from None
     return render(request, "bureaus/agency_detail.html", _with_footer(request, context))
 
 
@@ -33,10 +36,14 @@ def disclosure_detail(request, slug: str, year: int):
     try:
         page = selectors.disclosure_page(slug=slug, year=year, viewer=request.user)
     except Disclosure.DoesNotExist:
-        raise Http404("没有找到该单位该年度已发布的决算公开。") from None
-    response = render(
-        request, "disclosure/disclosure_detail.html", _with_footer(request, {"page": page})
+        raise Http404(gettext("没有找到该单位该年度已发布的决算公开。")) from None
+    # An English page prints the classification's English names (none on a Chinese page).
+    english = translation.get_language() != settings.LANGUAGE_CODE
+    code_names = (
+        selectors.english_code_names(fiscal_year=page.disclosure.fiscal_year) if english else {}
     )
+    context = {"page": page, "code_names": code_names}
+    response = render(request, "disclosure/disclosure_detail.html", _with_footer(request, context))
     if page.disclosure.status != DisclosureStatus.PUBLISHED:
         # A staff preview of a draft or a correction in review: never kept by a shared cache
         # (a proxy must not serve it to the next citizen) nor stored on the reader's disk.
@@ -48,12 +55,13 @@ def year_detail(request, year: int):
     try:
         context = selectors.year_page(year=year)
     except FiscalYear.DoesNotExist:
-        raise Http404("没有该年度的决算公开。") from None
+        raise Http404(gettext("没有该年度的决算公开。")) from None
     return render(request, "disclosure/year_detail.html", _with_footer(request, context))
 
 
 def page_not_found(request, exception):
-    # Our own Http404s carry a Chinese sentence for the citizen; the resolver's do not.
+    # Our own Http404s carry a sentence for the citizen in the page's language; the
+    # resolver's do not.
     message = ""
     if type(exception) is Http404 and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]

@@ -1,6 +1,7 @@
 """The auditor page's filters: every value from the query string is validated, never trusted."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from bureaus.models import Agency
 from disclosure.models import FiscalYear
@@ -11,29 +12,29 @@ from .engine import RULES
 
 class FindingFilterForm(forms.Form):
     year = forms.TypedChoiceField(
-        label="年度",
+        label=gettext_lazy("年度"),
         coerce=int,
         required=False,
         empty_value=None,
         error_messages={"invalid_choice": "没有这个年度，请从列表中选择。"},
     )
     agency = forms.ModelChoiceField(
-        label="单位",
+        label=gettext_lazy("单位"),
         queryset=Agency.objects.order_by("region", "name"),
         to_field_name="slug",
         required=False,
-        empty_label="全部单位",
+        empty_label=gettext_lazy("全部单位"),
         error_messages={"invalid_choice": "没有这个单位，请从列表中选择。"},
     )
     rule = forms.ChoiceField(
-        label="核对规则",
-        choices=[("", "全部规则"), *((r.code, r.name) for r in RULES)],
+        label=gettext_lazy("核对规则"),
+        choices=[("", gettext_lazy("全部规则")), *((r.code, r.name) for r in RULES)],
         required=False,
         error_messages={"invalid_choice": "没有这条核对规则，请从列表中选择。"},
     )
     severity = forms.ChoiceField(
-        label="严重程度",
-        choices=[("", "全部"), *Severity.choices],
+        label=gettext_lazy("严重程度"),
+        choices=[("", gettext_lazy("全部")), *Severity.choices],
         required=False,
         error_messages={"invalid_choice": "严重程度只能是错误、警告或提示。"},
     )
@@ -41,4 +42,11 @@ class FindingFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         years = FiscalYear.objects.order_by("-year").values_list("year", flat=True)
-        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年度") for y in years)]
+        # Labels in the page's language (the English page's filters); errors stay Chinese.
+        self.fields["year"].choices = [
+            ("", gettext("全部年度")),
+            *((y, gettext("%(year)s年度") % {"year": y}) for y in years),
+        ]
+        self.fields["severity"].choices = [
+            (value, gettext(label)) for value, label in self.fields["severity"].choices
+        ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, ngettext
 
 from disclosure.formats.base import format_for
 from disclosure.models import (
@@ -73,18 +74,37 @@ class Summary:
 
     @property
     def headline(self) -> str:
+        """The section's one-sentence summary, in the page's language."""
         if not self.checked:
-            return "本决算尚未经过自动核对。"
-        parts = [
-            f"发现 {len(self.errors)} 处数字相互矛盾" if self.errors else "未发现相互矛盾的数字"
-        ]
+            return gettext("本决算尚未经过自动核对。")
+        errors, warnings, notices = len(self.errors), len(self.warnings), len(self.notices)
+        if errors:
+            first = ngettext("发现 %(n)d 处数字相互矛盾", "发现 %(n)d 处数字相互矛盾", errors) % {
+                "n": errors
+            }
+        else:
+            first = gettext("未发现相互矛盾的数字")
         if self.acknowledged:
-            parts[0] += f"（其中 {self.acknowledged} 处经审核人员确认为原文如此）"
-        if self.warnings:
-            parts.append(f"{len(self.warnings)} 处差异或变动较大、需要说明原因")
-        if self.notices:
-            parts.append(f"另有 {len(self.notices)} 条提示")
-        return "；".join(parts) + "。"
+            first += ngettext(
+                "（其中 %(n)d 处经审核人员确认为原文如此）",
+                "（其中 %(n)d 处经审核人员确认为原文如此）",
+                self.acknowledged,
+            ) % {"n": self.acknowledged}
+        parts = [first]
+        if warnings:
+            parts.append(
+                ngettext(
+                    "%(n)d 处差异或变动较大、需要说明原因",
+                    "%(n)d 处差异或变动较大、需要说明原因",
+                    warnings,
+                )
+                % {"n": warnings}
+            )
+        if notices:
+            parts.append(
+                ngettext("另有 %(n)d 条提示", "另有 %(n)d 条提示", notices) % {"n": notices}
+            )
+        return gettext("；").join(parts) + gettext("。")
 
 
 SUMMARY_FIELDS = ("severity", "rule", "message", "cells", "difference_yuan", "tolerance_yuan")

@@ -40,7 +40,7 @@ def test_auditor_filters_the_findings_and_downloads_them(page, live_server, seed
     log_in(page, live_server.url, "auditor")
     page.goto(live_server.url + "/reconciliation/")
     page.get_by_label("严重程度").select_option(label="提示")
-    page.get_by_label("单位").select_option(label="溧阳市信访局")
+    page.locator("#id_agency").select_option(label="溧阳市信访局")
     page.get_by_role("button", name="筛选").click()
     filtered = "/reconciliation/?year=&agency=liyang-xinfang&rule=&severity=notice"
     expect(page).to_have_url(live_server.url + filtered)

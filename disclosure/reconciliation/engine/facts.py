@@ -85,6 +85,27 @@ class ThreePublic:
     remark: str = ""  # 同比 text as published, e.g. 同比下降9.6%
 
 
+@dataclass(frozen=True)
+class Stated:
+    """A figure only the 情况说明 states (NarrativeFigure), in its own unit (万元, % …)."""
+
+    key: str
+    label: str
+    value: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A stated figure printed where the words name a table cell (formats.paste.statements)."""
+
+    key: str
+    words: str  # the words before the figure, as printed
+    value: Decimal  # 元
+    cell: str  # where the cell is printed: 公开06表 人员经费/人员经费合计（决算数）
+    cell_value: Decimal  # 元
+
+
 @dataclass
 class Facts:
     year: int
@@ -92,3 +113,5 @@ class Facts:
     three_public: list[ThreePublic] = field(default_factory=list)
     tables: dict[str, Table] = field(default_factory=dict)
     previous: "Facts | None" = None  # last year's published disclosure of the same agency
+    narrative: list[Stated] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from disclosure.models.findings import Severity
-from disclosure.reconciliation.engine import across, remarks, within
+from disclosure.reconciliation.engine import across, narrative, remarks, within
 
 from .facts import Facts
 from .findings import SEVERITY_RANK, Finding
@@ -48,6 +48,16 @@ RULES = [
     Rule("budget_final", "预算数与决算数差异达 10% 需说明", W, across.budget_final),
     Rule("change_on_last_year", "较上年变动达 10% 需说明", W, across.change_on_last_year),
     Rule("yoy_remark", "“三公”经费同比说明与数字相符", W, remarks.yoy_remark),
+    # The 情况说明's own figures (narrative.py).
+    Rule(
+        "narrative_procurement",
+        "政府采购金额 = 货物 + 工程 + 服务",
+        E,
+        narrative.procurement_total,
+    ),
+    Rule("sme_share", "中小企业、小微企业合同金额与所占比例相符", E, narrative.sme_share),
+    Rule("operating_change", "机关运行经费与所述增减额、增减率相符", W, narrative.operating_change),
+    Rule("narrative_cell", "情况说明所述表格数字与表格一致", W, narrative.narrative_cell),
 ]
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 RULE_ORDER = {rule.code: i for i, rule in enumerate(RULES)}

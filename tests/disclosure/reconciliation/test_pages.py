@@ -70,7 +70,7 @@ def test_seed_page_names_the_unitemised_remainder_in_plain_chinese(client, recon
 
 def test_standard_page_lists_contradictions_first(client, reconciled):
     shown = section(client.get(PUTUO_URL))
-    assert "发现 3 处数字相互矛盾；3 处差异或变动较大、需要说明原因；另有 8 条提示。" in shown
+    assert "发现 3 处数字相互矛盾；4 处差异或变动较大、需要说明原因；另有 9 条提示。" in shown
     errors = shown[shown.index("相互矛盾的数字") : shown.index("需要说明原因的差异或变动")]
     assert "公开01表 支出/卫生健康支出（决算数）为 236.63 万元" in errors
     assert "公开03表 212 城乡社区支出（本年支出合计）为 3845.24 万元" in errors
@@ -132,7 +132,7 @@ def test_auditor_sees_every_finding_drafts_included(client, reconciled, auditor)
     response = client.get("/reconciliation/")
     shown = text(response)
     assert response.status_code == 200
-    assert "共 16 条" in shown
+    assert "共 18 条" in shown
     assert SEED_SENTENCE in shown and "草稿中的矛盾" in shown and "草稿" in shown
     assert "公开01表 支出/卫生健康支出（决算数）：236.63 万元" in shown  # the cells involved
     assert "“其中”未列明的部分" in shown  # the rule's name
@@ -142,9 +142,9 @@ def test_auditor_sees_every_finding_drafts_included(client, reconciled, auditor)
     ("query", "count"),
     [
         ("year=2014", 1),
-        ("agency=putuo-ghzy", 14),
+        ("agency=putuo-ghzy", 16),
         ("rule=cross_table", 3),
-        ("severity=warning", 3),
+        ("severity=warning", 4),
         ("severity=notice&agency=liyang-xinfang", 1),
         ("year=2014&rule=cross_table", 0),
     ],
@@ -184,10 +184,10 @@ def test_bad_filters_are_a_chinese_message_not_a_crash(client, reconciled, audit
 def test_pages(client, reconciled, auditor, monkeypatch):
     monkeypatch.setattr(reconciliation_views, "PER_PAGE", 5)
     first = client.get("/reconciliation/?agency=putuo-ghzy")
-    assert "第 1/3 页" in text(first)
+    assert "第 1/4 页" in text(first)
     assert "?agency=putuo-ghzy&amp;page=2" in first.content.decode()
     assert client.get("/reconciliation/?agency=putuo-ghzy&page=3").context["page"].number == 3
-    assert client.get("/reconciliation/?agency=putuo-ghzy&page=99").context["page"].number == 3
+    assert client.get("/reconciliation/?agency=putuo-ghzy&page=99").context["page"].number == 4
     assert client.get("/reconciliation/?agency=putuo-ghzy&page=x").context["page"].number == 1
 
 
@@ -247,8 +247,8 @@ def test_csv_has_a_bom_a_header_and_one_row_per_finding(client, reconciled, audi
 
 def test_csv_applies_the_filters_and_states_the_tolerance(client, reconciled, auditor):
     _, rows = download(client, "/reconciliation.csv?agency=putuo-ghzy&severity=notice")
-    assert len(rows) == 8
-    assert {r["舍入容差（万元）"] for r in rows} == {"0.01", "0.03", "0.14"}
+    assert len(rows) == 9
+    assert {r["舍入容差（万元）"] for r in rows} == {"0.01", "0.02", "0.03", "0.14"}
     _, rows = download(client, "/reconciliation.csv?rule=cross_table")
     assert [r["差额（万元）"] for r in rows] == ["-0.01", "0.01", "-0.01"]
 
@@ -367,7 +367,7 @@ def test_two_tables_disagreeing_on_one_figure_is_an_error_in_the_admin(client, d
         "公开01表 支出/社会保障和就业支出（决算数）为 754.76 万元"
     ) in errors
     # Within 01 the one-fen slip is only a rounding gap against 本年支出合计 (a notice).
-    assert "数据核对提示 9 条" in dict(messages_of(response))["info"]
+    assert "数据核对提示 10 条" in dict(messages_of(response))["info"]
     stored = ReconciliationFinding.objects.filter(disclosure=draft, rule="cross_table")
     assert stored.count() == 4
 

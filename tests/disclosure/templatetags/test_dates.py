@@ -25,3 +25,17 @@ def test_no_template_prints_a_time_with_django_c_format():
         if "date:'c'" in path.read_text() or 'date:"c"' in path.read_text()
     ]
     assert offenders == []
+
+
+def test_a_long_date_is_written_as_the_page_language_writes_it():
+    from django.utils import translation
+
+    from disclosure.templatetags.dates import long_date, long_datetime
+
+    moment = datetime(2024, 12, 30, 16, 30, 5, tzinfo=UTC)  # 31 December, 00:30 in Beijing
+    assert long_date(moment) == "2024年12月31日"
+    assert long_datetime(moment) == "2024年12月31日 00:30:05"
+    with translation.override("en"):
+        assert long_date(moment) == "31 December 2024"
+        assert long_datetime(moment) == "31 December 2024, 00:30:05"
+    assert long_date(None) == ""
