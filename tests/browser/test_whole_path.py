@@ -101,7 +101,10 @@ def test_a_new_agency_from_excel_to_publication(
     expect(page.locator(".messagelist .success")).to_contain_text("修改 1 个")
     expect(cell).to_have_value(PRINTED)
 
-    # (情况说明 steps go here)
+    # Two sections of 情况说明 pasted as printed; what the matcher proposes, confirmed.
+    for number, title, text in sections(putuo_source, "二", "六"):
+        paste_a_section(page, base, draft, number, title, text)
+    assert draft.explanation_sections.count() == 2
 
     page.goto(change)
     page.once("dialog", lambda dialog: dialog.accept())  # "核对发现错误，仍要提交？"
@@ -122,8 +125,37 @@ def test_a_new_agency_from_excel_to_publication(
     citizen = new_context().new_page()
     citizen.goto(base + "/agencies/putuo-ghzy/2024/")
     expect(citizen.locator("h1")).to_contain_text(PUTUO)
+    expect(citizen.get_by_role("heading", name=re.compile("收入决算情况说明"))).to_be_visible()
+    expect(citizen.locator("main")).to_contain_text("本年收入合计 9746.50 万元")
+    # 公开05表's 行政运行 with the figure corrected in the grid (合计, 基本支出, 项目支出).
+    expect(citizen.get_by_role("row", name=f"行政运行 1092.80 {PRINTED} 8.77")).to_be_visible()
     expect(citizen.locator("#reconciliation .acknowledgement")).to_have_count(acknowledged)
     expect(citizen.locator("#reconciliation")).to_contain_text(f"原文如此：{REASON}")
+
+
+def sections(source: dict, *numbers: str):
+    for section in source["explanations"]:
+        if section["number"] in numbers:
+            yield section["number"], section["title"], "\n".join(section["paragraphs"])
+
+
+def paste_a_section(page, base: str, draft, number: str, title: str, text: str) -> None:
+    page.goto(f"{base}/admin/disclosure/disclosure/{draft.pk}/change/")
+    page.get_by_role("link", name="粘贴情况说明").click()
+    page.get_by_label("新部分的序号").fill(number)
+    page.get_by_label("新部分的标题").fill(title)
+    page.get_by_label("情况说明原文").fill(text)
+    page.get_by_role("button", name="预览").click()
+    expect(page.locator("#paste-preview")).to_contain_text("个数字")
+    rows = page.locator("tr.paste-row")
+    for n in range(rows.count()):
+        row = rows.nth(n)
+        row.get_by_label("确认为情况说明数字").check()
+        key = row.locator("input[name$='-key']")
+        if not key.input_value():
+            key.fill(f"{title[:6]}印出数{n + 1}")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messagelist .success").first).to_be_visible()
 
 
 def with_a_typo(source: dict) -> dict:
