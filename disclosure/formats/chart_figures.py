@@ -92,7 +92,9 @@ def standard_budgets(page) -> list[ChartData]:
     if three_public:
         charts.append(three_public)
     if page.part.budget_lines:
-        charts.append(_line_budgets(page.part.budget_lines))
+        # The table views' specs carry their prefetched columns (a row's own `table` does not).
+        specs = {t.spec.pk: t.spec for t in page.part.tables}
+        charts.append(_line_budgets(page.part.budget_lines, specs))
     return charts
 
 
@@ -128,10 +130,10 @@ def _three_public_budget(page) -> ChartData | None:
     return ChartData("“三公”经费：预算数与决算数", source, figures)
 
 
-def _line_budgets(lines) -> ChartData:
+def _line_budgets(lines, specs: dict) -> ChartData:
     figures = []
     for line in lines:
-        spec = line.row.table
+        spec = specs[line.row.table_id]
         columns = list(spec.columns.all())
         final = _measure_column(columns, Measure.FINAL)
         budget = next(c for c in columns if c.measure == Measure.BUDGET)
@@ -144,7 +146,7 @@ def _line_budgets(lines) -> ChartData:
                 budget_place=_place(spec.number, line.row, budget),
             )
         )
-    spec = lines[0].row.table
+    spec = specs[lines[0].row.table_id]
     source = f"公开{spec.number}表 {spec.title}：年初预算数（表中不印）与决算数"
     return ChartData("按项目：年初预算数与决算数", source, figures)
 

@@ -10,7 +10,9 @@ be built (search, compare) is in the list with the reason it is skipped while it
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,8 @@ from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.gates import checkers
 from tests.browser.test_citizen import body_overflow
 from tests.browser.test_clerk import log_in
-from tests.conftest import ROOT, load_putuo, load_seed
-from tests.factories import AUDITOR, user_in_role
+from tests.conftest import ROOT, SEED, _disclosure, load_putuo, load_seed
+from tests.factories import AUDITOR, CLERK, REVIEWER, reopened, user_in_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +36,23 @@ class Page:
     url: str
     login: str = ""  # a staff page: the role to log in as
     planned: str = ""  # a page not built yet: skipped while it answers 404, with this reason
+    setup: Callable[[], None] | None = None  # run once before the page is visited
+
+
+def correct_the_seed() -> None:
+    """Publish a correction of the 2014 seed (as a reviewer would): its page then shows the
+    已更正 banner and the 更正记录 (the issue found the corrected page's only HTML errors)."""
+    from disclosure.models import ExpenditureLine
+    from disclosure.workflow import services
+
+    draft = reopened(_disclosure(*SEED))
+    lines = ExpenditureLine.objects.filter(disclosure=draft, statement="functional")
+    lines.filter(name="住房保障支出").update(amount_yuan=Decimal("120000.00"))
+    lines.filter(name="一般公共服务支出").update(amount_yuan=Decimal("1838200.00"))
+    clerk = user_in_role(CLERK, agencies=[draft.agency], username="gates-clerk")
+    reviewer = user_in_role(REVIEWER, username="gates-reviewer")
+    services.disclosure_submit(disclosure=draft, by=clerk)
+    services.disclosure_publish(disclosure=draft, by=reviewer, note="住房保障支出填报有误")
 
 
 # Every public page type; a new page type is one line here.
@@ -42,6 +61,8 @@ PAGES = [
     Page("agency", "/agencies/putuo-ghzy/"),
     Page("disclosure-2014", "/agencies/liyang-xinfang/2014/"),
     Page("disclosure-standard", "/agencies/putuo-ghzy/2024/"),
+    # After the pages that show the seed as first published.
+    Page("disclosure-corrected", "/agencies/liyang-xinfang/2014/", setup=correct_the_seed),
     Page("year", "/years/2024/"),
     Page("downloads", "/downloads/"),
     Page("reconciliation", "/reconciliation/", login=AUDITOR),
@@ -117,17 +138,24 @@ def visits(browser, live_server, django_db_setup, django_db_blocker):
 
 
 def _visit_all(browser, base_url: str) -> dict:
+    """Each page in the list's order at every width (a page's `setup` runs once before it)."""
     _site()
-    found: dict[tuple[str, str], Visit] = {}
+    contexts = {}
     for width, options in WIDTHS.items():
-        for login in sorted({p.login for p in PAGES}):
+        for login in {p.login for p in PAGES}:
             context = browser.new_context(locale="zh-CN", **options)
             context.set_default_timeout(TIMEOUT_MS)
             if login:
                 log_in(context.new_page(), base_url, "gates-auditor")
-            for page in (p for p in PAGES if p.login == login):
-                found[page.name, width] = _visit(context, base_url, page, width)
-            context.close()
+            contexts[width, login] = context
+    found: dict[tuple[str, str], Visit] = {}
+    for page in PAGES:
+        if page.setup:
+            page.setup()
+        for width in WIDTHS:
+            found[page.name, width] = _visit(contexts[width, page.login], base_url, page, width)
+    for context in contexts.values():
+        context.close()
     return found
 
 
@@ -173,3 +201,9 @@ def test_no_page_is_wider_than_the_screen(visits, page, width):
     visit = _visited(visits, page, width)
     assert visit.overflow <= 0, f"{visit.overflow} px wider than the screen"
     assert visit.screenshot.exists()
+
+
+def test_the_corrected_page_is_a_published_correction(visits):
+    visit = _visited(visits, next(p for p in PAGES if p.name == "disclosure-corrected"), "390px")
+    html = visit.html.read_text(encoding="utf-8")
+    assert "已更正" in html and 'id="corrections"' in html
