@@ -41,7 +41,7 @@ def test_citizen_on_a_phone_taps_from_home_to_the_disclosure(phone, live_server,
     phone.get_by_role("link", name="溧阳市信访局").tap()
     expect(phone).to_have_url(live_server.url + "/agencies/liyang-xinfang/")
     assert body_overflow(phone) <= 0
-    phone.get_by_role("link", name="2014年度").tap()
+    phone.get_by_role("link", name="2014年度决算").tap()
     expect(phone).to_have_url(live_server.url + DETAIL)
 
     tops = []
