@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from disclosure.core.money import wan_text
 from disclosure.formats.base import ChartData, format_for
@@ -17,8 +18,6 @@ from disclosure.models import ThreePublicItem
 
 from . import svg
 from .checks import Check, check
-
-UNIT = "万元"
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def _described(title: str, rows, columns) -> str:
             for c, v in zip(columns, row.values, strict=True)
             if v is not None
         ]
-        parts.append(f"{row.name}：{'，'.join(values) or '未填报'}")
+        parts.append(f"{row.name}：{'，'.join(values) or _('未填报')}")
     return f"{title}。" + "；".join(parts) + "。"
 
 
@@ -74,16 +73,24 @@ def disclosure_charts(page) -> list[Chart]:
     charts = []
     spending = fmt.spending_by_class(page)
     if spending is not None:
-        charts.append(_bars("chart-spending", f"{year}年度{spending.title}", spending, summary))
+        charts.append(_bars("chart-spending", _titled(year, spending), spending, summary))
     for i, data in enumerate(fmt.budget_against_final(page), start=1):
-        charts.append(_pairs(f"chart-budget-{i}", f"{year}年度{data.title}", data, summary))
+        charts.append(_pairs(f"chart-budget-{i}", _titled(year, data), data, summary))
     return charts
+
+
+def _titled(year: int, data: ChartData) -> str:
+    return _("%(year)s年度%(title)s") % {"year": year, "title": data.title}
+
+
+def _year(year: int) -> str:
+    return _("%(year)s年度") % {"year": year}
 
 
 def _bars(key: str, title: str, data: ChartData, summary) -> Chart:
     rows = tuple(Row(f.name, (f.amount_yuan,)) for f in data.figures)
     places = [f.place for f in data.figures]
-    columns = ("决算数",)
+    columns = (_("决算数"),)
     drawing = svg.bars(
         key=key,
         title=title,
@@ -91,13 +98,13 @@ def _bars(key: str, title: str, data: ChartData, summary) -> Chart:
         rows=[(f.name, f.amount_yuan) for f in data.figures],
     )
     verdict = check(checked=summary.checked, findings=_findings(summary), places=places)
-    return Chart(key, title, "类", columns, rows, data.source, verdict, mark_safe(drawing))
+    return Chart(key, title, _("类"), columns, rows, data.source, verdict, mark_safe(drawing))
 
 
 def _pairs(key: str, title: str, data: ChartData, summary) -> Chart:
     rows = tuple(Row(f.name, (f.budget_yuan, f.amount_yuan)) for f in data.figures)
     places = [p for f in data.figures for p in (f.place, f.budget_place)]
-    columns = ("预算数", "决算数")
+    columns = (_("预算数"), _("决算数"))
     drawing = svg.pairs(
         key=key,
         title=title,
@@ -106,7 +113,7 @@ def _pairs(key: str, title: str, data: ChartData, summary) -> Chart:
         series=columns,
     )
     verdict = check(checked=summary.checked, findings=_findings(summary), places=places)
-    return Chart(key, title, "项目", columns, rows, data.source, verdict, mark_safe(drawing))
+    return Chart(key, title, _("项目"), columns, rows, data.source, verdict, mark_safe(drawing))
 
 
 def three_public_by_year(*, agency, disclosures, summaries: dict) -> Chart | None:
@@ -120,14 +127,14 @@ def three_public_by_year(*, agency, disclosures, summaries: dict) -> Chart | Non
     rows, sources = [], defaultdict(list)
     for d in sorted(disclosures, key=lambda d: d.fiscal_year.year):
         source, places = format_for(d).three_public_places()
-        sources[source].append(f"{d.fiscal_year.year}")
+        sources[source].append(d.fiscal_year.year)
         summary = summaries[d.pk]
         verdict = check(
             checked=summary.checked, findings=_findings(summary), places=places.values()
         )
         values = tuple(getattr(d, f"{item.value}_yuan") for item in items)
-        rows.append(Row(f"{d.fiscal_year.year}年度", values, d.get_absolute_url(), verdict))
-    title = f"{agency.name}历年“三公”经费"
+        rows.append(Row(_year(d.fiscal_year.year), values, d.get_absolute_url(), verdict))
+    title = _("%(agency)s历年“三公”经费") % {"agency": agency.name}
     drawing = svg.stacks(
         key="chart-three-public",
         title=title,
@@ -135,7 +142,10 @@ def three_public_by_year(*, agency, disclosures, summaries: dict) -> Chart | Non
         series=columns,
         rows=[(r.name, r.values) for r in rows],
     )
-    source = "；".join(f"{'、'.join(years)}年度：{s}" for s, years in sources.items())
+    source = "；".join(
+        _("%(years)s：%(source)s") % {"years": "、".join(map(_year, years)), "source": s}
+        for s, years in sources.items()
+    )
     checks = [r.check for r in rows]
     overall = Check(
         checked=all(c.checked for c in checks),
@@ -146,7 +156,7 @@ def three_public_by_year(*, agency, disclosures, summaries: dict) -> Chart | Non
     return Chart(
         "chart-three-public",
         title,
-        "年度",
+        _("年度"),
         columns,
         tuple(rows),
         source,

@@ -7,6 +7,8 @@ Pure: findings come as the reconciliation selectors give them (dicts with severi
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 ERROR, WARNING = "error", "warning"
 
 
@@ -25,26 +27,26 @@ class Check:
     def short(self) -> str:
         """A table cell's word: 通过 / 未通过 / 原文如此 / 未核对."""
         if not self.checked:
-            return "未核对"
+            return _("未核对")
         if self.errors:
-            return "未通过"
-        return "通过（原文如此）" if self.acknowledged else "通过"
+            return _("未通过")
+        return _("通过（原文如此）") if self.acknowledged else _("通过")
 
     @property
     def sentence(self) -> str:
         if not self.checked:
-            return "这些数字尚未经过自动核对。"
+            return _("这些数字尚未经过自动核对。")
         if self.errors:
-            text = f"核对未通过：有 {self.errors} 处矛盾涉及本图的数字"
+            text = _("核对未通过：有 %(n)s 处矛盾涉及本图的数字") % {"n": self.errors}
         elif self.acknowledged:
-            text = (
-                f"已通过自动核对：涉及本图数字的 {self.acknowledged} 处矛盾经审核人员确认为原文如此"
-            )
+            text = _("已通过自动核对：涉及本图数字的 %(n)s 处矛盾经审核人员确认为原文如此") % {
+                "n": self.acknowledged
+            }
         else:
-            text = "已通过自动核对：本图的数字与所在决算的其他数字一致"
+            text = _("已通过自动核对：本图的数字与所在决算的其他数字一致")
         if self.warnings:
-            text += f"；另有 {self.warnings} 处差异或变动需要说明原因"
-        return text + "（详见数据核对）。"
+            text += _("；另有 %(n)s 处差异或变动需要说明原因") % {"n": self.warnings}
+        return text + _("（详见数据核对）。")
 
 
 def check(*, checked: bool, findings: Iterable[dict], places: Iterable[str]) -> Check:

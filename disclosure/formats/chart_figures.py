@@ -6,6 +6,8 @@ A figure's place is named as the reconciliation engine names it in its findings
 figures passed; tests/disclosure/charts/ checks the two agree on real findings.
 """
 
+from django.utils.translation import gettext as _
+
 from disclosure.core.rows import row_label
 from disclosure.models import Measure, Statement, ThreePublicItem
 
@@ -41,12 +43,13 @@ def simple_spending(page) -> ChartData | None:
         )
         for line in statement.lines
     ]
-    return ChartData("支出按功能分类（类）", f"{statement.label}表，决算数", figures)
+    source = _("%(statement)s表，决算数") % {"statement": statement.label}
+    return ChartData(_("支出按功能分类（类）"), source, figures)
 
 
 def simple_three_public() -> tuple[str, dict[str, str]]:
     places = {item.value: f"“三公”经费 {name}" for item, name in SIMPLE_ITEM_NAMES.items()}
-    return "“三公”经费情况表，各项决算数之和", places
+    return _("“三公”经费情况表，各项决算数之和"), places
 
 
 # --- the standard format ---------------------------------------------------------------------
@@ -81,8 +84,12 @@ def standard_spending(page) -> ChartData | None:
                 name = f"{rv.row.code} {rv.row.name}"
                 place = _place(SPENDING_TABLE, rv.row, column)
                 figures.append(ChartFigure(name, rv.values[index], place))
-    source = f"公开{SPENDING_TABLE}表 {table.spec.title}，“{SPENDING_COLUMN}”列"
-    return ChartData("支出按功能分类（类）", source, figures) if figures else None
+    source = _("公开%(number)s表 %(title)s，“%(column)s”列") % {
+        "number": SPENDING_TABLE,
+        "title": table.spec.title,
+        "column": SPENDING_COLUMN,
+    }
+    return ChartData(_("支出按功能分类（类）"), source, figures) if figures else None
 
 
 def standard_budgets(page) -> list[ChartData]:
@@ -126,8 +133,11 @@ def _three_public_budget(page) -> ChartData | None:
                 )
     if not figures:
         return None
-    source = f"公开{THREE_PUBLIC_TABLE}表 {table.spec.title}，预算数与决算数"
-    return ChartData("“三公”经费：预算数与决算数", source, figures)
+    source = _("公开%(number)s表 %(title)s，预算数与决算数") % {
+        "number": THREE_PUBLIC_TABLE,
+        "title": table.spec.title,
+    }
+    return ChartData(_("“三公”经费：预算数与决算数"), source, figures)
 
 
 def _line_budgets(lines, specs: dict) -> ChartData:
@@ -147,8 +157,11 @@ def _line_budgets(lines, specs: dict) -> ChartData:
             )
         )
     spec = specs[lines[0].row.table_id]
-    source = f"公开{spec.number}表 {spec.title}：年初预算数（表中不印）与决算数"
-    return ChartData("按项目：年初预算数与决算数", source, figures)
+    source = _("公开%(number)s表 %(title)s：年初预算数（表中不印）与决算数") % {
+        "number": spec.number,
+        "title": spec.title,
+    }
+    return ChartData(_("按项目：年初预算数与决算数"), source, figures)
 
 
 def standard_three_public() -> tuple[str, dict[str, str]]:
@@ -161,4 +174,4 @@ def standard_three_public() -> tuple[str, dict[str, str]]:
         "three_public": "合计",
     }
     places = {item: f"公开07表 {row}（决算数）" for item, row in rows.items()}
-    return "公开07表 财政拨款“三公”经费支出决算表，决算数", places
+    return _("公开07表 财政拨款“三公”经费支出决算表，决算数"), places
