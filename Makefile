@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci browser-deps bench-import
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -40,8 +40,25 @@ browser-deps:
 	  else echo "提示：未安装 chromium，浏览器测试将跳过（apt-get install chromium fonts-noto-cjk）。"; fi; \
 	fi
 
+# The quality gates' checkers (tests/browser/test_gates.py): axe-core and the Nu HTML checker
+# from the npm registry, pinned by tests/browser/gates/package-lock.json; vnu.jar runs on Java.
+# npm and a JRE come from apt when missing and we may; `npm ci` reinstalls when the lock changes.
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Debian's is used.
+GATES := tests/browser/gates
+gates-deps: $(GATES)/node_modules/.installed
+
+$(GATES)/node_modules/.installed: $(GATES)/package-lock.json
+	@if ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm default-jre-headless; \
+	  else echo "提示：未安装 npm 或 java，质量门测试将跳过（apt-get install npm default-jre-headless）。"; fi; \
+	fi
+	@if command -v npm >/dev/null; then \
+	  cd $(GATES) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	fi
+
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps gates-deps
 	SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # A benchmark, not a test: 100,000 lines on the configured database (DATABASE_URL), our import
@@ -58,4 +75,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis $(GATES)/node_modules

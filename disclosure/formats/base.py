@@ -58,6 +58,28 @@ class Change:
     material: bool = False
 
 
+@dataclass(frozen=True)
+class ChartFigure:
+    """One figure a chart draws: what it is, its amount and where the document prints it, named
+    as the reconciliation's findings name it (so a chart can say whether its figures passed).
+    A budget-against-final chart gives the budget beside it."""
+
+    name: str
+    amount_yuan: Decimal | None
+    place: str
+    budget_yuan: Decimal | None = None
+    budget_place: str = ""
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """A chart's figures as the format holds them, with what they are and where they are from."""
+
+    title: str  # 支出按功能分类（类）
+    source: str  # 公开03表 支出决算表，“本年支出合计”列
+    figures: list[ChartFigure]
+
+
 class Copier(Protocol):
     """How a correction copies rows into its new revision, with their audit history
     (workflow.corrections provides it: the formats say what to copy, not how)."""
@@ -111,6 +133,22 @@ class Format(ABC):
         """The format's part of the disclosure page (what `template` displays). `records` are
         the 三公 records in item order, `last_year_records` those of last year's published
         disclosure; `common` the page's parts every format has (staffing …)."""
+
+    # --- charts ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def spending_by_class(self, page: Any) -> ChartData | None:
+        """The year's expenditure by functional class (类), from the page (no query)."""
+
+    @abstractmethod
+    def budget_against_final(self, page: Any) -> list[ChartData]:
+        """Each set of figures the document prints both as budget (预算数) and final (决算数),
+        from the page (no query); none when the format prints no budget."""
+
+    @abstractmethod
+    def three_public_places(self) -> tuple[str, dict[str, str]]:
+        """Where the lists' 三公 totals come from: a sentence, and per item (ThreePublicItem's
+        value, and "three_public" for the total) the place as findings name it."""
 
     # --- exports ---------------------------------------------------------------------------
 

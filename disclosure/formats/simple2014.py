@@ -27,6 +27,7 @@ from disclosure.models import (
     ThreePublicItem,
 )
 
+from . import chart_figures
 from . import sentences as narrative
 from .base import MONEY, Change, ExportFigure, Format, last_year, register
 from .printed import simple_tables
@@ -240,6 +241,15 @@ class Simple2014(Format):
 
     def printed_tables(self, page) -> list:
         return simple_tables(page)
+
+    def spending_by_class(self, page):
+        return chart_figures.simple_spending(page)
+
+    def budget_against_final(self, page) -> list:
+        return []  # the 2014 document prints final figures only, no 预算数
+
+    def three_public_places(self) -> tuple[str, dict[str, str]]:
+        return chart_figures.simple_three_public()
 
     def export_streams(self, disclosures) -> list:
         lines = (

@@ -27,6 +27,7 @@ from disclosure.models import (
     ThreePublicExpense,
 )
 
+from . import chart_figures
 from .base import MONEY, ExportFigure, Format, register
 from .citations import count_values
 from .paste import catalogue_from_tables, stated_cells
@@ -132,6 +133,15 @@ class Standard(Format):
 
     def printed_tables(self, page) -> list:
         return standard_tables(page)
+
+    def spending_by_class(self, page):
+        return chart_figures.standard_spending(page)
+
+    def budget_against_final(self, page) -> list:
+        return chart_figures.standard_budgets(page)
+
+    def three_public_places(self) -> tuple[str, dict[str, str]]:
+        return chart_figures.standard_three_public()
 
     def export_streams(self, disclosures) -> list:
         """Every cell the page prints, a blank one with no amount (README, "CSV"), and the

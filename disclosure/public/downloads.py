@@ -63,7 +63,7 @@ def year_list_csv(request, year: int):
 
 def _agency(slug: str) -> dict:
     try:
-        return selectors.agency_page(slug=slug)
+        return selectors.agency_list(slug=slug)
     except Agency.DoesNotExist:
         raise Http404(NO_AGENCY) from None
 

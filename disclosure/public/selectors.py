@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from bureaus.models import Agency
 from disclosure.access import disclosures_visible_to
+from disclosure.charts.build import disclosure_charts, three_public_by_year
 from disclosure.formats import sentences as narrative
 from disclosure.formats.base import format_for, last_year, with_totals
 from disclosure.models import (
@@ -24,7 +25,7 @@ from disclosure.models import (
     ThreePublicItem,
     WorkTask,
 )
-from disclosure.reconciliation.selectors import reconciliation_summary
+from disclosure.reconciliation.selectors import reconciliation_summaries, reconciliation_summary
 from disclosure.workflow.corrections import Correction, correction_history
 
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
@@ -66,6 +67,7 @@ class DisclosurePage:
     corrections: list[Correction] = field(default_factory=list)  # newest first
     reconciliation: object = None  # reconciliation.selectors.Summary: the 数据核对 section
     downloads: Downloads | None = None  # a published revision's files (drafts have none)
+    charts: list = field(default_factory=list)  # charts.build.Chart: drawn from `part`
 
     @property
     def quota_total(self) -> int:
@@ -144,6 +146,7 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
         last_year_records=[r for r in both if r.disclosure_id != disclosure.pk],
         common=page,
     )
+    page.charts = disclosure_charts(page)
     return page
 
 
@@ -182,11 +185,25 @@ def home_page() -> dict:
     }
 
 
-def agency_page(*, slug: str) -> dict:
+def agency_list(*, slug: str) -> dict:
+    """The agency and its published years with their totals: its page's list and files."""
     agency = Agency.objects.select_related("parent").get(slug=slug)
     disclosures = list(published_with_totals().filter(agency=agency).order_by("-fiscal_year__year"))
     links = page_downloads("agency_detail", "agency_csv", "agency_xlsx", slug)
     return {"agency": agency, "disclosures": disclosures, "downloads": links}
+
+
+def agency_page(*, slug: str) -> dict:
+    """The list, and its 三公 by year as a chart, each year's figures checked (two queries)."""
+    context = agency_list(slug=slug)
+    agency, disclosures = context["agency"], context["disclosures"]
+    context["chart"] = None
+    if disclosures:
+        summaries = reconciliation_summaries(disclosure_ids=[d.pk for d in disclosures])
+        context["chart"] = three_public_by_year(
+            agency=agency, disclosures=disclosures, summaries=summaries
+        )
+    return context
 
 
 def year_page(*, year: int) -> dict:

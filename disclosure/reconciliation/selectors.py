@@ -112,42 +112,54 @@ SUMMARY_FIELDS = ("severity", "rule", "message", "cells", "difference_yuan", "to
 
 def reconciliation_summary(*, disclosure_id: int) -> Summary:
     """One query: the check's time joined to its findings (none when nothing was found)."""
+    return reconciliation_summaries(disclosure_ids=[disclosure_id])[disclosure_id]
+
+
+def reconciliation_summaries(*, disclosure_ids: list[int]) -> dict[int, Summary]:
+    """Each disclosure's summary, in two queries however many disclosures: their checks joined
+    to their findings, then the acknowledgements of all of them."""
     rows = (
-        Reconciliation.objects.filter(disclosure_id=disclosure_id)
-        .values_list("checked_at", *(f"disclosure__findings__{f}" for f in SUMMARY_FIELDS))
-        .order_by("disclosure__findings__order")
+        Reconciliation.objects.filter(disclosure_id__in=disclosure_ids)
+        .values_list(
+            "disclosure_id", "checked_at", *(f"disclosure__findings__{f}" for f in SUMMARY_FIELDS)
+        )
+        .order_by("disclosure_id", "disclosure__findings__order")
     )
-    summary = Summary()
-    buckets = {
-        Severity.ERROR: summary.errors,
-        Severity.WARNING: summary.warnings,
-        Severity.NOTICE: summary.notices,
-    }
-    for checked_at, *values in rows:
+    summaries = {pk: Summary() for pk in disclosure_ids}
+    for disclosure_id, checked_at, *values in rows:
+        summary = summaries[disclosure_id]
         summary.checked_at = checked_at
         finding = dict(zip(SUMMARY_FIELDS, values, strict=True))
-        if finding["severity"] in buckets:
-            buckets[finding["severity"]].append(finding)
-    if summary.checked:
-        _attach_acknowledgements(summary.errors, disclosure_id=disclosure_id)
-    return summary
+        bucket = {
+            Severity.ERROR: summary.errors,
+            Severity.WARNING: summary.warnings,
+            Severity.NOTICE: summary.notices,
+        }.get(finding["severity"])
+        if bucket is not None:
+            bucket.append(finding)
+    checked = [pk for pk, summary in summaries.items() if summary.checked]
+    if checked:
+        _attach_acknowledgements(summaries, checked)
+    return summaries
 
 
-def _attach_acknowledgements(errors: list[dict], *, disclosure_id: int) -> None:
+def _attach_acknowledgements(summaries: dict[int, Summary], disclosure_ids: list[int]) -> None:
     """Each error gets its `key` and the acknowledgement matching it now, or None: one query,
     however many findings (so a page costs the same with or without errors). A stale
     acknowledgement (its figures changed since) matches no finding, so it is shown nowhere."""
-    for error in errors:
-        error["key"] = finding_key(error["rule"], error["cells"])
-        error["acknowledgement"] = None
+    for pk in disclosure_ids:
+        for error in summaries[pk].errors:
+            error["key"] = finding_key(error["rule"], error["cells"])
+            error["acknowledgement"] = None
     by_key = {
-        a["key"]: a
-        for a in FindingAcknowledgement.objects.filter(disclosure_id=disclosure_id).values(
-            "key", "reason", "acknowledged_at", "acknowledged_by__username"
+        (a["disclosure_id"], a["key"]): a
+        for a in FindingAcknowledgement.objects.filter(disclosure_id__in=disclosure_ids).values(
+            "disclosure_id", "key", "reason", "acknowledged_at", "acknowledged_by__username"
         )
     }
-    for error in errors:
-        error["acknowledgement"] = by_key.get(error["key"])
+    for pk in disclosure_ids:
+        for error in summaries[pk].errors:
+            error["acknowledgement"] = by_key.get((pk, error["key"]))
 
 
 def findings_list(

@@ -41,7 +41,7 @@ def test_citizen_on_a_phone_taps_from_home_to_the_disclosure(phone, live_server,
     phone.get_by_role("link", name="溧阳市信访局").tap()
     expect(phone).to_have_url(live_server.url + "/agencies/liyang-xinfang/")
     assert body_overflow(phone) <= 0
-    phone.get_by_role("link", name="2014年度").tap()
+    phone.get_by_role("link", name="2014年度决算").tap()
     expect(phone).to_have_url(live_server.url + DETAIL)
 
     tops = []
@@ -63,7 +63,7 @@ def test_citizen_on_a_phone_taps_from_home_to_the_disclosure(phone, live_server,
 def test_csv_link_downloads_the_disclosure_with_a_bom(page, live_server, seed):
     page.goto(live_server.url + DETAIL)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载本决算数据（CSV）").click()
+        page.get_by_role("link", name="CSV（下载本决算数据）").click()
     download = download_info.value
     assert download.suggested_filename == "liyang-xinfang-2014.csv"
     data = Path(download.path()).read_bytes()

@@ -104,8 +104,9 @@ NUM = re.compile(r'<td class="num">(.*?)</td>', re.S)
 
 def page_figures(client, d) -> Counter:
     """Every printed amount of the page's figure tables, by its row's name; the totals a page
-    computes (合计 of a statement or of the 三公 table) are not stored figures."""
-    html = client.get(d.get_absolute_url()).content.decode()
+    computes (合计 of a statement or of the 三公 table) are not stored figures. The charts'
+    tables after the document repeat its figures: they are left out."""
+    html = client.get(d.get_absolute_url()).content.decode().split('<section id="charts"')[0]
     found = Counter()
     for row in ROW.findall(html):
         head = HEAD.search(row)
