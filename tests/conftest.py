@@ -74,6 +74,9 @@ def _no_kept_responses():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from disclosure.caching.published import forget
+
+    forget()
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
 

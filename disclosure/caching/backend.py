@@ -10,7 +10,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -20,8 +20,30 @@ RETRY_SECONDS = 5.0
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+class ReusingClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis for every operation, and redis-py's constructor
+    fills its response-callback table each time: 0.85 ms of CPU per cache read, most of a kept
+    page's cost. One Redis per pool, reused (it is thread-safe: each command takes a
+    connection from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     _down_until = 0.0  # per process: monotonic time before which Redis is not tried again
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingClient
 
     def _tolerant(self, operation, fallback, *args, **kwargs):
         if time.monotonic() < self._down_until:
