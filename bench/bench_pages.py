@@ -46,6 +46,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn 进程数")
     parser.add_argument("--threads", type=int, default=4, help="每个 gunicorn 进程的线程数")
+    parser.add_argument(
+        "--worker-class", default="gthread", help="gunicorn 的 worker 类型（比较 sync 与 gthread）"
+    )
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--keep-db", action="store_true", help="保留压测数据库，下次直接使用")
     parser.add_argument("--only", nargs="*", default=None, help="只测这些网址（调试用）")
@@ -118,7 +121,8 @@ def start_server(database_url: str, *, cached: bool, args) -> tuple[subprocess.P
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "-c", "python:disclosure.config.gunicorn", "disclosure.config.wsgi"],
+        [str(gunicorn), "-c", "python:disclosure.config.gunicorn", "-k", args.worker_class]
+        + ["disclosure.config.wsgi"],
         cwd=ROOT,
         env=server_env(database_url, cached=cached, port=port, args=args),
         stdout=subprocess.DEVNULL,  # the access log: one line per request
@@ -210,7 +214,7 @@ def main(argv=None) -> None:
     cache = os.environ.get("REDIS_URL") or "各进程内存（未设置 REDIS_URL）"
     print(f"数据库：{described}（准备 {time.monotonic() - started:.0f} 秒）")
     print(
-        f"gunicorn gthread：{args.workers} 进程 × {args.threads} 线程；{client}，"
+        f"gunicorn {args.worker_class}：{args.workers} 进程 × {args.threads} 线程；{client}，"
         f"{args.connections} 个连接，每个网址 {args.seconds:g} 秒 × {args.rounds} 轮；缓存：{cache}"
     )
     results = {mode: run_mode(database_url, mode == "cached", pages, args) for mode in GOALS}
