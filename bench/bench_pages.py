@@ -5,9 +5,10 @@ on the PostgreSQL server of DATABASE_URL (a database named `<yours>_bench_pages`
 made again; without a PostgreSQL DATABASE_URL, a temporary SQLite file, said so), serves it with
 gunicorn and the repo's config (disclosure/config/gunicorn.py), and drives load with wrk (or,
 without wrk, a Python client) against each public page and, in the same run, a bare Django view
-served the same way. Twice: with the cache on (Redis when REDIS_URL is set, else each worker's
-memory) and off (CACHE_SECONDS=0). Prints req/s and the ratio to the bare view (the median of
-the rounds) with the goal beside it. The machines are shared: figures vary between runs.
+served the same way, measured right before each page. Twice: with the cache on (Redis when
+REDIS_URL is set, else each worker's memory) and off (CACHE_SECONDS=0). Prints req/s and the
+ratio to the bare view (the median of the rounds) with the goal beside it. The machines are
+shared: figures vary between runs.
 """
 
 import argparse
@@ -175,11 +176,13 @@ def run_mode(database_url: str, cached: bool, pages, args) -> dict:
     try:
         warm(base, [BARE, *(path for _, path in pages)])
         for _ in range(args.rounds):
-            bare = measure(base, BARE, args)
             for _, path in pages:
+                # The bare view right before each page: on a shared machine the load drifts
+                # within minutes, and a ratio is only fair between neighbours.
+                bare = measure(base, BARE, args)
                 got = measure(base, path, args)
                 results[path].append((got.rate, got.rate / bare.rate, got.errors + bare.errors))
-            results.setdefault(BARE, []).append((bare.rate, 1.0, bare.errors))
+                results.setdefault(BARE, []).append((bare.rate, 1.0, bare.errors))
     finally:
         stop_server(process)
     return results
