@@ -163,9 +163,25 @@ def warm(base: str, paths: list[str]) -> None:
                 response.read()
 
 
+def settle(base: str) -> None:
+    """Wait until the workers are idle: when wrk stops, the requests already taken (an
+    uncached CSV takes seconds) still run, and would be charged to the next measurement."""
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(base + BARE, timeout=60) as response:
+            response.read()
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.2)
+
+
 def measure(base: str, path: str, args) -> LoadResult:
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
     load = wrk_load if use_wrk else python_load
+    settle(base)
     return load(base + path, seconds=args.seconds, connections=args.connections)
 
 
@@ -181,7 +197,8 @@ def run_mode(database_url: str, cached: bool, pages, args) -> dict:
                 # within minutes, and a ratio is only fair between neighbours.
                 bare = measure(base, BARE, args)
                 got = measure(base, path, args)
-                results[path].append((got.rate, got.rate / bare.rate, got.errors + bare.errors))
+                ratio = got.rate / bare.rate if bare.rate else 0.0  # 0: reported with errors
+                results[path].append((got.rate, ratio, got.errors + bare.errors))
                 results.setdefault(BARE, []).append((bare.rate, 1.0, bare.errors))
     finally:
         stop_server(process)
