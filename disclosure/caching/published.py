@@ -192,9 +192,25 @@ def _teed(key: str, response, content):
         _keep(key, response, b"".join(chunks))
 
 
+def _caught_up(at: int) -> bool:
+    """With read replicas (more than one database), a page may be read from one that has not
+    replayed the publication whose moment is in its key: kept, it would stay stale until the
+    next change. Read the moment where the page is about to be read; keep only if it is there.
+    Before the view runs, so that the view reads data at least that new."""
+    if not reads_may_lag():
+        return True
+    return _timestamp(last_change()) >= at
+
+
+def reads_may_lag() -> bool:
+    return len(settings.DATABASES) > 1
+
+
 def _fresh(request, view, args, kwargs, *, at: int, key: str | None):
     """The view's response with Last-Modified and (unless streamed) its ETag, kept under `key`
     when there is one and the response may be kept."""
+    if key is not None and not _caught_up(at):
+        key = None
     response = view(request, *args, **kwargs)
     if response.status_code != 200:
         return response

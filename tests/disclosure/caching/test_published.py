@@ -204,3 +204,13 @@ def test_a_deploy_starts_new_keys(client, seed, monkeypatch):
     monkeypatch.setattr(published, "release", lambda: "next-release")
     count, _ = queries_of(client, PAGE)
     assert count > 0
+
+
+def test_nothing_is_kept_from_a_replica_behind_the_publication(client, seed, monkeypatch):
+    published.published_changed()  # the primary's moment
+    # A second database (a replica) that has not replayed the newest change yet.
+    monkeypatch.setattr(published, "reads_may_lag", lambda: True)
+    monkeypatch.setattr(published, "last_change", lambda: None)
+    body(client.get(PAGE))
+    count, (response, _) = queries_of(client, PAGE)
+    assert response.status_code == 200 and count > 0
