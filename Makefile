@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -65,6 +65,20 @@ test: $(STAMP) browser-deps gates-deps
 # against django-import-export's defaults and, on PostgreSQL, COPY. See bench/bench_import.py.
 bench-import: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_import.py
+
+# wrk drives the load of bench-pages; installed when missing and we may (root, apt), otherwise
+# the benchmark falls back to its slower Python client and says so.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "提示：未安装 wrk，将使用 Python 客户端（apt-get install wrk）。"; fi; \
+	fi
+
+# A benchmark, not a test: each public page cached and uncached against a bare view served the
+# same way (gunicorn, the demo data on DATABASE_URL's PostgreSQL server). See bench/bench_pages.py.
+bench-pages: $(STAMP) bench-deps
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,3 +17,9 @@ class DisclosureConfig(AppConfig):
 
         if rebuild_after_publish not in on_published:
             on_published.append(rebuild_after_publish)
+        # Then the kept pages, CSVs and API responses move on (disclosure.caching): after the
+        # package, so /downloads/ and the pages agree when the first reader comes.
+        from disclosure.caching.published import published_changed
+
+        if published_changed not in on_published:
+            on_published.append(published_changed)

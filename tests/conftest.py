@@ -67,6 +67,20 @@ def _shared_data_is_not_for_transactional_tests(request):
         pytest.fail("a transactional test cannot run inside its module's shared transaction")
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_responses():
+    """Public responses are kept (disclosure.caching) in the process's memory: no test sees
+    another's. Only the local-memory cache is emptied: a Redis may be someone else's."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from disclosure.caching.published import forget
+
+    forget()
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 def _shared(request, name: str) -> bool:
     return name in request.fixturenames
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from bureaus.models import Agency
+from disclosure.caching.published import published_changed
 from disclosure.models import (
     Cell,
     CodeVersion,
@@ -150,6 +151,8 @@ def publish(disclosure: Disclosure) -> Disclosure:
         status="published", published_at=timezone.now()
     )
     disclosure.refresh_from_db()
+    # What the workflow does once a publication has committed: kept public responses move on.
+    published_changed()
     return disclosure
 
 

@@ -1,6 +1,7 @@
 """The NinjaAPI of /api/v1/: its operations, errors in Chinese and the docs page.
 
-Every response carries Last-Modified and an ETag and revalidates with 304 (caching.py); CORS
+Every response is kept, carries Last-Modified and an ETag and revalidates with 304
+(disclosure.caching); CORS
 for reads comes from django-cors-headers (settings, CORS_URLS_REGEX).
 """
 
@@ -11,7 +12,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from .caching import conditional, with_last_modified
+from disclosure.caching.published import etag_only, published
+
 from .views import router
 
 
@@ -36,8 +38,7 @@ api = NinjaAPI(
     renderer=Renderer(),
 )
 api.add_router("", router)
-api.add_decorator(with_last_modified, mode="view")
-api.add_decorator(conditional, mode="view")
+api.add_decorator(published, mode="view")
 
 
 @api.exception_handler(ValidationError)
@@ -84,6 +85,6 @@ def urls():
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         if pattern.name in ("openapi-json", "openapi-view"):
-            pattern.callback = conditional(pattern.callback)
+            pattern.callback = etag_only(pattern.callback)
         pattern.callback = head_as_get(pattern.callback)
     return patterns, app_name, namespace

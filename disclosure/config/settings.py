@@ -108,7 +108,10 @@ if not os.environ.get("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # Connections kept for CONN_MAX_AGE seconds: opening one per request took 30 % of a
+        # worker's time (README, "Caching"); the health check replaces one the server dropped.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 # Read replicas (README "Deploy", "Beyond one machine"): anonymous public reads go to them
@@ -124,6 +127,29 @@ for number, url in enumerate(DATABASE_REPLICA_URLS, 1):
 if DATABASE_REPLICA_URLS:
     DATABASE_ROUTERS = ["disclosure.config.replicas.ReplicaRouter"]
     MIDDLEWARE.insert(0, "disclosure.config.replicas.PublicReadsOnReplicas")
+
+# Public responses of published data are kept (disclosure/caching/; README, "Caching"): in
+# Redis when REDIS_URL is set, shared by every process; else in each process's memory.
+# CACHE_SECONDS is how long one is kept; 0 keeps nothing.
+CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "86400"))
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # Django's RedisCache, but Redis down serves pages uncached instead of a 500.
+            "BACKEND": "disclosure.caching.backend.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            # A stalled Redis must not stall a page: give up after half a second.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

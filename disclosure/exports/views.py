@@ -1,4 +1,5 @@
-"""The figures as CSV: one disclosure, one year, everything. Published current revisions only."""
+"""The figures as CSV: one disclosure, one year, everything. Published current revisions only,
+kept and revalidated as every public response is (disclosure.caching)."""
 
 from datetime import datetime
 
@@ -6,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import condition
 
+from disclosure.caching.published import published
 from disclosure.core.csv import csv_response
 from disclosure.models import Disclosure, FiscalYear
 
@@ -19,6 +21,7 @@ def _csv(disclosures, filename: str):
     return csv_response(csv_lines(figure_rows(disclosures)), filename)
 
 
+@published
 def disclosure_csv(request, slug: str, year: int):
     disclosures = Disclosure.objects.current().filter(agency__slug=slug, fiscal_year__year=year)
     if not disclosures.exists():
@@ -26,12 +29,14 @@ def disclosure_csv(request, slug: str, year: int):
     return _csv(disclosures, f"{slug}-{year}.csv")
 
 
+@published
 def year_csv(request, year: int):
     if not FiscalYear.objects.filter(year=year).exists():
         raise Http404("没有该年度的决算公开。")
     return _csv(Disclosure.objects.current().for_year(year), f"juesuan-{year}.csv")
 
 
+@published
 def all_csv(request):
     return _csv(Disclosure.objects.current(), "juesuan-all.csv")
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from bureaus.models import Agency
+from disclosure.caching.published import published
 from disclosure.core.csv import csv_response
 from disclosure.exports import lists, workbooks
 from disclosure.exports.xlsx import xlsx_response
@@ -25,6 +26,7 @@ ALL_XLSX_REFUSED = (
 )
 
 
+@published
 def disclosure_xlsx(request, slug: str, year: int):
     try:
         page = selectors.disclosure_page(slug=slug, year=year)  # no viewer: published only
@@ -45,6 +47,7 @@ def _year(year: int) -> dict:
         raise Http404(NO_YEAR) from None
 
 
+@published
 def year_xlsx(request, year: int):
     context = _year(year)
     content = workbooks.year_workbook(
@@ -56,6 +59,7 @@ def year_xlsx(request, year: int):
     return xlsx_response(content, f"juesuan-{year}.xlsx")
 
 
+@published
 def year_list_csv(request, year: int):
     grid = lists.year_grid(_year(year)["disclosures"])
     return csv_response(lists.grid_csv_lines(grid), f"juesuan-{year}-agencies.csv")
@@ -68,11 +72,13 @@ def _agency(slug: str) -> dict:
         raise Http404(NO_AGENCY) from None
 
 
+@published
 def agency_csv(request, slug: str):
     grid = lists.agency_grid(_agency(slug)["disclosures"])
     return csv_response(lists.grid_csv_lines(grid), f"{slug}.csv")
 
 
+@published
 def agency_xlsx(request, slug: str):
     context = _agency(slug)
     content = workbooks.agency_workbook(
@@ -81,11 +87,13 @@ def agency_xlsx(request, slug: str):
     return xlsx_response(content, f"{slug}.xlsx")
 
 
+@published
 def home_csv(request):
     grid = lists.home_grid(selectors.home_page()["agencies"])
     return csv_response(lists.grid_csv_lines(grid), "agencies.csv")
 
 
+@published
 def home_xlsx(request):
     content = workbooks.home_workbook(agencies=selectors.home_page()["agencies"])
     return xlsx_response(content, "agencies.xlsx")

@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 
 from bureaus.models import Agency
+from disclosure.caching.published import published
 from disclosure.models import Disclosure, DisclosureStatus, FiscalYear
 
 from . import selectors
@@ -18,10 +19,12 @@ def _with_footer(request, context: dict) -> dict:
     return {**context, "print_footer": selectors.print_footer(request=request)}
 
 
+@published
 def home(request):
     return render(request, "disclosure/home.html", _with_footer(request, selectors.home_page()))
 
 
+@published
 def agency_detail(request, slug: str):
     try:
         context = selectors.agency_page(slug=slug)
@@ -30,6 +33,8 @@ def agency_detail(request, slug: str):
     return render(request, "bureaus/agency_detail.html", _with_footer(request, context))
 
 
+# Signed-in staff may see a preview of a draft here: theirs is never kept nor dated.
+@published(per_user=True)
 def disclosure_detail(request, slug: str, year: int):
     # Staff who may read this agency's drafts (its clerks, reviewers, auditors) preview the
     # newest revision here; citizens and other agencies' clerks see the current published one.
@@ -51,6 +56,7 @@ def disclosure_detail(request, slug: str, year: int):
     return response
 
 
+@published
 def year_detail(request, year: int):
     try:
         context = selectors.year_page(year=year)

@@ -66,8 +66,15 @@ PAGES = [
     Page("year", "/years/2024/"),
     Page("downloads", "/downloads/"),
     Page("reconciliation", "/reconciliation/", login=AUDITOR),
-    Page("search", "/search/?q=规划", planned="search is being built (issue 13, item 1)"),
-    Page("compare", "/compare/?year=2024", planned="compare is being built (issue 13, item 2)"),
+    Page("search", "/search/?q=规划"),
+    Page("compare", "/compare/?year=2024"),
+    Page("compare-years", "/compare/?agency=liyang-xinfang"),
+    # The English pages share the templates; their words and lang marks are their own.
+    Page("home-en", "/en/"),
+    Page("disclosure-standard-en", "/en/agencies/putuo-ghzy/2024/"),
+    Page("disclosure-2014-en", "/en/agencies/liyang-xinfang/2014/"),
+    Page("search-en", "/en/search/?q=201"),
+    Page("compare-en", "/en/compare/?year=2024"),
 ]
 WIDTHS = {
     "390px": {

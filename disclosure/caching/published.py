@@ -1,0 +1,255 @@
+"""Responses of published data, kept whole and revalidated: pages, CSVs, XLSX and the API.
+
+Published revisions never change; what the public sees changes only when something is published
+(a correction's publication supersedes the revision it corrects), when findings are refreshed,
+or when an agency is edited. `last_change()` is the newest of those moments. Every cache key
+carries it, so a publication makes every older key unused at once: the disclosure's own pages,
+and the home, year and agency lists and API lists it appears in. Nothing is deleted; old
+entries expire after CACHE_SECONDS.
+
+The moment itself is kept in the cache for RECHECK_SECONDS (and by each process for
+LOCAL_SECONDS): a cached hit costs no query and one cache read.
+A publication sets it at once (`published_changed`, called after the commit); a change made
+outside the workflow (an agency renamed in the admin, `reconcile_all`) is picked up when the
+moment is read again, within RECHECK_SECONDS. Without Redis each process keeps its own cache,
+so a publication made in another process also shows within RECHECK_SECONDS.
+
+Every response gets Last-Modified (the moment) and an ETag (a hash of its body), and a request
+with a matching If-None-Match or If-Modified-Since gets 304. CACHE_SECONDS=0 turns the keeping
+of responses off; the moment and revalidation stay.
+"""
+
+import hashlib
+import time
+from functools import cache, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Max
+from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
+from django.utils.cache import get_conditional_response
+from django.utils.decorators import decorator_from_middleware
+from django.utils.http import http_date, parse_http_date_safe
+
+from bureaus.models import Agency
+from disclosure.models import Disclosure
+from disclosure.models.states import FROZEN_STATUSES
+
+MOMENT_KEY = "public:moment"
+RECHECK_SECONDS = 10
+# Each process also trusts the moment it last read for a second: a kept page then costs one
+# cache read, not two. Another process's publication shows within that second.
+LOCAL_SECONDS = 1.0
+_seen = (0, 0.0)  # (moment, monotonic time until which this process trusts it)
+# A response bigger than this is served but not kept (a national /all.csv runs to gigabytes).
+MAX_BYTES = 4 * 2**20
+# Response headers kept with the body; the middleware adds its own (CSP, Vary …) on every hit.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Cache-Control")
+
+# ETag from the body only, for what is not published data (the API's schema and docs page).
+etag_only = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def last_change():
+    """Two queries: the newest update or reconciliation of a frozen (published or superseded)
+    disclosure, and the newest audited change of an agency. None when there is neither."""
+    row = Disclosure.objects.filter(status__in=FROZEN_STATUSES).aggregate(
+        updated=Max("updated_at"), checked=Max("reconciliation__checked_at")
+    )
+    agencies = Agency.history.aggregate(changed=Max("history_date"))
+    moments = [m for m in (*row.values(), agencies["changed"]) if m is not None]
+    return max(moments) if moments else None
+
+
+def _timestamp(moment) -> int:
+    """Microseconds: two publications within one second must still give two keys."""
+    return round(moment.timestamp() * 1_000_000) if moment is not None else 0
+
+
+def _cache():
+    return caches["default"]
+
+
+def keeping() -> bool:
+    return settings.CACHE_SECONDS > 0
+
+
+def _remember(value: int) -> int:
+    global _seen
+    _seen = (value, time.monotonic() + LOCAL_SECONDS)
+    return value
+
+
+def forget() -> None:
+    """This process reads the moment afresh at its next request (tests start from nothing)."""
+    global _seen
+    _seen = (0, 0.0)
+
+
+def published_changed(*_published) -> None:
+    """After a publication (or a correction's) has committed: every key moves on at once."""
+    value = _timestamp(last_change())
+    _cache().set(MOMENT_KEY, value, RECHECK_SECONDS)
+    _remember(value)
+
+
+def moment() -> int:
+    """The newest change of published data, in microseconds since the epoch (0: none).
+    Kept even when responses are not (CACHE_SECONDS=0): its two queries were a third of the
+    home page's time."""
+    value, until = _seen
+    if time.monotonic() < until:
+        return value
+    value = _cache().get(MOMENT_KEY)
+    if value is None:
+        value = _timestamp(last_change())
+        # add, not set: a publication's set made meanwhile must not be overwritten by this
+        # older reading.
+        _cache().add(MOMENT_KEY, value, RECHECK_SECONDS)
+    return _remember(value)
+
+
+@cache
+def release() -> str:
+    """A hash of the code and templates that render the responses: a deploy starts new keys,
+    so no page rendered by the previous release is served after it."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.md5(usedforsecurity=False)
+    for folder, pattern in (("disclosure", "*.py"), ("bureaus", "*.py"), ("templates", "*")):
+        for path in sorted((root / folder).rglob(pattern)):
+            if path.is_file():
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())  # hashed static names are in the pages
+    return digest.hexdigest()[:12]
+
+
+def _key(request, at: int) -> str:
+    # The absolute URI: host and scheme appear in the page (its print footer), the query
+    # string selects an API page; the language selects the translation.
+    address = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False)
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"public:{release()}:{at}:{language}:{address.hexdigest()}"
+
+
+def _etag(content: bytes) -> str:
+    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+
+
+def _revalidated(request, response):
+    """304 when the client's copy is current (If-None-Match, then If-Modified-Since)."""
+    if response.status_code != 200:
+        return response
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+    )
+
+
+def _keepable(request, response) -> bool:
+    """Only a plain 200 that is the same for everyone: no cookie set or needed, nothing marked
+    private (staff previews are), no CSRF token in the body."""
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _stored(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+def _keep(key: str, response, content: bytes) -> None:
+    headers = [(n, v) for n, v in response.items() if n in KEPT_HEADERS]
+    entry = {"content": content, "headers": [*headers, ("ETag", _etag(content))]}
+    entry["headers"].append(("Last-Modified", response["Last-Modified"]))
+    _cache().set(key, entry, settings.CACHE_SECONDS)
+
+
+def _teed(key: str, response, content):
+    """The streamed body as it goes out, kept at its end if it stayed under MAX_BYTES (a client
+    that disconnects early leaves nothing kept)."""
+    chunks, size = [], 0
+    for chunk in content:
+        if chunks is not None:
+            size += len(chunk)
+            if size <= MAX_BYTES:
+                chunks.append(chunk)
+            else:
+                chunks = None
+        yield chunk
+    if chunks is not None:
+        _keep(key, response, b"".join(chunks))
+
+
+def _caught_up(at: int) -> bool:
+    """With read replicas (more than one database), a page may be read from one that has not
+    replayed the publication whose moment is in its key: kept, it would stay stale until the
+    next change. Read the moment where the page is about to be read; keep only if it is there.
+    Before the view runs, so that the view reads data at least that new."""
+    if not reads_may_lag():
+        return True
+    return _timestamp(last_change()) >= at
+
+
+def reads_may_lag() -> bool:
+    return len(settings.DATABASES) > 1
+
+
+def _fresh(request, view, args, kwargs, *, at: int, key: str | None):
+    """The view's response with Last-Modified and (unless streamed) its ETag, kept under `key`
+    when there is one and the response may be kept."""
+    if key is not None and not _caught_up(at):
+        key = None
+    response = view(request, *args, **kwargs)
+    if response.status_code != 200:
+        return response
+    if at:
+        response["Last-Modified"] = http_date(at // 1_000_000)  # HTTP dates: whole seconds
+    keep = key is not None and at and _keepable(request, response)
+    if response.streaming:
+        if keep:
+            response.streaming_content = _teed(key, response, response.streaming_content)
+        return response
+    response["ETag"] = _etag(response.content)
+    if keep and len(response.content) <= MAX_BYTES:
+        _keep(key, response, response.content)
+    return response
+
+
+def published(view=None, *, per_user: bool = False):
+    """Keep and revalidate a view's GET and HEAD answers (see the module's docstring).
+
+    `per_user`: the view shows a signed-in reader something else (a staff preview of a draft):
+    signed-in readers then always get a fresh response, neither kept nor dated.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            if per_user and request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            at = moment()
+            key = _key(request, at) if keeping() else None
+            entry = _cache().get(key) if key else None
+            if entry is not None:
+                response = _stored(entry)
+            else:
+                response = _fresh(request, view, args, kwargs, at=at, key=key)
+            return _revalidated(request, response)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
