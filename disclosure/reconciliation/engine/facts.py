@@ -33,6 +33,9 @@ class Row:
     role: str = ""  # "", "subtotal" or "total"
     explanation: str = ""
     cells: dict[str, Decimal] = field(default_factory=dict)  # column label → 元
+    # The functional 类 a summary table's row stands for (01/04 print names, not codes).
+    class_code: str = ""
+    ordinal: str = ""  # 一、二 … as printed
 
     @property
     def block(self) -> str:

@@ -413,12 +413,13 @@ def test_basic_expenditure_is_personnel_plus_public_costs():
 
 
 def test_same_class_printed_by_name_and_by_code_must_agree():
-    t01 = table("01", [row("卫生健康支出", side="支出", 决算数="236.63")])
+    t01 = table("01", [row("卫生健康支出", side="支出", class_code="210", 决算数="236.63")])
     t03 = table("03", [row("卫生健康支出", "210", 本年支出合计="236.64", 基本支出="236.64")])
     finding = only(facts(t01, t03))
     assert (finding.rule, finding.severity, finding.tolerance) == ("cross_table", "error", 0)
     assert finding.message == (
-        "卫生健康支出（类）在两张表中不一致：公开01表 支出/卫生健康支出（决算数）为 236.63 万元，"
+        "210 卫生健康支出（类）在两张表中不一致："
+        "公开01表 支出/卫生健康支出（决算数）为 236.63 万元，"
         "公开03表 210 卫生健康支出（本年支出合计）为 236.64 万元，相差 0.01 万元。"
         "同一数字只能有一个值，舍入不能解释这一差异。"
     )
@@ -427,10 +428,30 @@ def test_same_class_printed_by_name_and_by_code_must_agree():
 
 
 def test_a_blank_where_the_other_table_prints_a_figure_is_a_contradiction():
-    t04 = table("04", [row("住房保障支出", side="支出")])
+    t04 = table("04", [row("住房保障支出", side="支出", class_code="221")])
     t05 = table("05", [row("住房保障支出", "221", 合计="461.08", 基本支出="461.08")])
     finding = only(facts(t04, t05))
     assert finding.rule == "cross_table" and "为 空白" in finding.message
+
+
+def test_a_class_printed_in_one_table_only_is_a_finding_not_a_skipped_check():
+    t01 = table("01", [row("卫生健康支出", side="支出", class_code="210", 决算数="236.63")])
+    t03 = table("03", [row("住房保障支出", "221", 本年支出合计="5", 基本支出="5")])
+    messages = [f.message for f in reconcile(facts(t01, t03)) if f.rule == "cross_table"]
+    assert messages == [
+        "公开03表 221 住房保障支出（本年支出合计）为 5.00 万元，但公开01表中没有“221 住房保障支出”"
+        "这一行：同一类支出应在两张表中都列出且相等，不能对照核对。",
+        "公开01表 支出/卫生健康支出（决算数）为 236.63 万元，但公开03表中没有“210”这一类："
+        "同一类支出应在两张表中都列出且相等，不能对照核对。",
+    ]
+
+
+def test_a_numbered_summary_row_of_no_known_class_is_a_finding():
+    t01 = table("01", [row("般公共服务支出", side="支出", ordinal="一", 决算数="9")])
+    t03 = table("03", [row("一般公共服务支出", "201", 本年支出合计="9", 基本支出="9")])
+    findings = [f for f in reconcile(facts(t01, t03)) if f.rule == "cross_table"]
+    assert len(findings) == 2
+    assert "无法确定它是哪一类功能分类科目" in findings[1].message
 
 
 def test_fixed_figures_repeated_across_tables_must_agree():
