@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 
 from .headers import (
+    CODE_HEADERS,
+    CODE_PARTS,
     IGNORED,
     NAME_HEADERS,
     SUBTOTAL,
@@ -36,6 +38,8 @@ ORDINAL = re.compile(
 )
 NOTE = re.compile(r"^(注|说明)\s*[:：]")
 OF_WHICH = re.compile(r"^其中\s*[:：]\s*")
+# What a header prints under 项目: the name or the code column's heading (never a row name).
+HEADS = NAME_HEADERS | CODE_HEADERS | set(CODE_PARTS)
 BUDGET = "年初预算数"  # 05's budget per 项: printed in some tables, or on a sheet of its own
 CODE_DIGITS = re.compile(r"^[0-9]+$")
 
@@ -128,6 +132,17 @@ class Sheet:
         for i, row in enumerate(self.rows):
             if self._is_token_row(row):
                 return i
+        for i, row in enumerate(self.rows):
+            # A header with a word we do not know: name that word's cell.
+            if any(label_key(c) in HEADS for c in row):
+                index = next(j for j, c in enumerate(row) if c and label_key(c) not in self.tokens)
+                raise refusal(
+                    self.title,
+                    i + 1,
+                    index,
+                    f"表头为“{row[index]}”，不是公开{self.vocab.number}表的栏目",
+                    f"以下栏目之一：{self.vocab.expected()}",
+                )
         raise ImportFileError(f"工作表“{self.title}”：找不到表头（如“项目”“科目名称”及栏目名）。")
 
     def _header(self) -> tuple[list[list[str]], int]:
@@ -140,7 +155,7 @@ class Sheet:
                 i += 1
                 continue
             named = [row[c] for c in names if c < len(row) and row[c]]
-            if not self._is_token_row(row) or any(label_key(n) not in NAME_HEADERS for n in named):
+            if not self._is_token_row(row) or any(label_key(n) not in HEADS for n in named):
                 break  # a row name where the header had 项目: the first row of figures
             header.append(row)
             names |= self._name_columns(row)
