@@ -214,7 +214,7 @@ def prior_year(facts: Facts) -> Iterator[Finding]:
         prior_columns = [c for c in table.columns if c.label.startswith(PRIOR_PREFIX)]
         for column in prior_columns if last else []:
             for row in table.rows:
-                old = last.row(row.key)
+                old = last.counterpart(row)
                 if row.cells.get(column.label) is None or old is None:
                     continue
                 label = _last_years_label(last, row, column.label.removeprefix(PRIOR_PREFIX))
@@ -273,7 +273,7 @@ def change_on_last_year(facts: Facts) -> Iterator[Finding]:
     for table in facts.tables.values():
         last = previous.tables.get(table.number)
         for row in table.rows if last else []:
-            finals, old = table.finals(row.side), last.row(row.key)
+            finals, old = table.finals(row.side), last.counterpart(row)
             if not finals or old is None or row.explanation:
                 continue
             label = finals[0].label

@@ -600,3 +600,66 @@ def test_findings_come_errors_first_then_warnings_then_notices():
     severities = [f.severity for f in reconcile(facts(t, t07))]
     assert severities == sorted(severities, key=["error", "warning", "notice"].index)
     assert set(severities) == {"error", "warning", "notice"}
+
+
+# --- item 5: a printed total against the rows it covers, per column --------------------------
+
+BUDGET_05 = [Column("合计"), Column("基本支出"), Column("项目支出")]
+BUDGET_05.append(Column("年初预算数", measure="budget", printed=False))
+
+
+def t05_budgets(total_budget: str | None) -> object:
+    """05 with 年初预算数 per 项 only (as 情况说明 states them) and, when given, on 合计."""
+    return table(
+        "05",
+        [
+            row("合计", role="total", 合计="30", 基本支出="30", 年初预算数=total_budget),
+            row("城乡社区支出", "212", 合计="30", 基本支出="30"),
+            row("城乡社区管理事务", "21201", 合计="30", 基本支出="30"),
+            row("行政运行", "2120101", 合计="10", 基本支出="10", 年初预算数="11"),
+            row("一般行政管理事务", "2120102", 合计="20", 基本支出="20", 年初预算数="21"),
+        ],
+        BUDGET_05,
+    )
+
+
+def test_item_budgets_sum_to_the_total_budget():
+    assert found(facts(t05_budgets("32"))) == []
+    findings = reconcile(facts(t05_budgets("40")))
+    assert [(f.rule, f.severity) for f in findings] == [
+        ("class_total", "error"),
+        ("budget_final", "warning"),  # 30 spent against 40 budgeted
+    ]
+    finding = findings[0]
+    assert finding.message.startswith(
+        "公开05表 合计（年初预算数）：合计 40.00 万元，各项科目 2120101、2120102之和 32.00 万元，"
+        "相差 8.00 万元"
+    )
+
+
+def test_a_total_over_kuan_printed_without_their_class_is_checked():
+    t03 = table(
+        "03",
+        [
+            row("合计", role="total", 本年支出合计="31", 基本支出="31"),
+            row("城乡社区管理事务", "21201", 本年支出合计="10", 基本支出="10"),
+            row("城乡社区规划与管理", "21202", 本年支出合计="20", 基本支出="20"),
+        ],
+    )
+    findings = reconcile(facts(t03))
+    assert [(f.rule, f.severity) for f in findings] == [("class_total", "error")] * 2
+    assert "合计（基本支出）：合计 31.00 万元，各款科目 21201、21202之和 30.00 万元" in (
+        findings[1].message
+    )
+    t03.rows[0].cells = {"本年支出合计": yuan("30"), "基本支出": yuan("30")}
+    assert found(facts(t03)) == []
+
+
+def test_last_years_class_row_is_found_by_code_under_a_misread_name():
+    def t01(name: str, value: str):
+        return table("01", [row(name, side="支出", class_code="212", 决算数=value)])
+
+    last = facts(t01("城乡社区支出", "100"), year=2023)
+    finding = only(facts(t01("城乡社区支", "150"), previous=last))
+    assert finding.rule == "change_on_last_year"
+    assert "2023年度 100.00 万元，2024年度 150.00 万元" in finding.message
