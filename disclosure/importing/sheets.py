@@ -197,7 +197,8 @@ class Sheet:
         return [(self._panel_of(i, g, data), g) for i, g in enumerate(groups)]
 
     def _panel_of(self, position: int, group: list[Column], data) -> str:
-        names = {label_key(_at(row, c)) for c in group if c.kind == "name" for _n, row in data}
+        # A total's label may sit in the code column (人员经费合计 printed across code and name).
+        names = {label_key(_at(row, c)) for c in group if c.kind != "value" for _n, row in data}
         for _side, panel, name, _parent, _ordinal in self.vocab.rows:
             if panel and label_key(name) in names:
                 return panel

@@ -1,0 +1,87 @@
+"""Real published documents, imported from their tables laid out as printed (issue 12, item 1).
+
+Each document of fixtures/corpus/ is built into an XLSX as its PDF prints the tables (printed.py),
+imported through the one import service into a new draft, compared with its transcription cell
+by cell, and reconciled: every finding is asserted, each explained by the printed figures.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from disclosure.importing import disclosure_import
+from disclosure.models import Cell
+from disclosure.reconciliation.engine import reconcile
+from disclosure.reconciliation.selectors import load_facts
+from tests.disclosure.corpus.printed import document, printed_figures, workbook
+from tests.factories import AgencyFactory, StandardDisclosureFactory, StandardFiscalYearFactory
+
+pytestmark = pytest.mark.django_db
+W = Decimal(10000)
+
+
+def imported(doc: dict, slug: str):
+    fiscal_year = StandardFiscalYearFactory(year=doc["year"])
+    agency = AgencyFactory(name=doc["agency"], slug=slug)
+    disclosure = StandardDisclosureFactory(agency=agency, fiscal_year=fiscal_year)
+    report = disclosure_import(agency=agency, fiscal_year=fiscal_year, file=workbook(doc), by=None)
+    assert report.ok, [str(e) for e in report.errors][:5]
+    return disclosure
+
+
+def stored_figures(disclosure) -> dict:
+    cells = Cell.objects.filter(row__disclosure=disclosure).select_related(
+        "row__table", "row__parent", "column"
+    )
+    return {
+        (c.row.table.number, c.row.key, c.column.label): f"{c.amount_yuan / W:.2f}" for c in cells
+    }
+
+
+def shown(finding, figures: int = 6) -> tuple:
+    """A finding as (rule, severity, its first figures in 万元)."""
+    values = tuple(f"{v / W:.2f}" for _l, v in finding.cells[:figures])
+    return (finding.rule, str(finding.severity), values)
+
+
+# 上海市普陀区人民政府石泉路街道办事处 2025 年度部门决算. Its 03 and 05 print 212 城乡社区支出 and
+# 21201 城乡社区管理事务 with 基本支出 1,066.51 where their 项 add up to 10,661.51 (a digit
+# dropped: 合计's 14,206.00 and 06's totals agree with 10,661.51); its 07 prints budgets the year
+# did not spend. Each finding, with the figures it shows (万元):
+SHIQUAN = [
+    # 03 and 05: 合计 column ≠ 基本支出 + 项目支出 on the two rows with the dropped digit.
+    ("columns_total", "error", ("13583.48", "1066.51", "2921.97")),  # 03 212
+    ("columns_total", "error", ("12029.15", "1066.51", "1367.64")),  # 03 21201
+    ("columns_total", "error", ("13583.48", "1066.51", "2921.97")),  # 05 212
+    ("columns_total", "error", ("12029.15", "1066.51", "1367.64")),  # 05 21201
+    # 03 and 05: 合计's 基本支出 ≠ Σ 类 (212 short by 9,595.00).
+    ("class_total", "error", ("14206.00", "2439.14", "253.25", "1066.51", "852.09")),
+    ("class_total", "error", ("14206.00", "2439.14", "253.25", "1066.51", "852.09")),
+    # 03 and 05: 21201's 基本支出 ≠ Σ its 项.
+    ("code_children", "error", ("1066.51", "1690.05", "1289.35", "7682.11")),
+    ("code_children", "error", ("1066.51", "1690.05", "1289.35", "7682.11")),
+    # 07: 预算数 against 决算数, 10% or more apart, with no explanation on the row.
+    ("budget_final", "warning", ("53.93", "37.35")),  # 合计
+    ("budget_final", "warning", ("52.40", "37.35")),  # 公务用车购置及运行维护费
+    ("budget_final", "warning", ("27.40", "12.35")),  # 公务用车运行维护费
+    ("budget_final", "warning", ("1.53", "0.00")),  # 公务接待费
+    # Rounding: 208's 基本 2,439.14 + 项目 580.19 = 3,019.33 against 3,019.34 (03, 05), its six
+    # 款 add up to 3,019.33 (02's two columns, 03, 05), 302's 18 款 to 2,195.59 against 2,195.60.
+    ("columns_total", "notice", ("3019.34", "2439.14", "580.19")),
+    ("columns_total", "notice", ("3019.34", "2439.14", "580.19")),
+    ("code_children", "notice", ("3019.34", "1281.95", "200.18", "177.17", "7.11", "30.00")),
+    ("code_children", "notice", ("3019.34", "1281.95", "200.18", "177.17", "7.11", "30.00")),
+    ("code_children", "notice", ("3019.34", "1281.95", "200.18", "177.17", "7.11", "30.00")),
+    ("code_children", "notice", ("3019.34", "1281.95", "200.18", "177.17", "7.11", "30.00")),
+    ("code_children", "notice", ("2195.60", "649.22", "1.33", "0.25", "16.23", "72.56")),
+]
+
+
+def test_shiquan_2025_imports_as_printed_and_finds_its_own_contradictions():
+    doc = document("shiquan-2025")
+    disclosure = imported(doc, "putuo-shiquan")
+    expected = printed_figures(doc)
+    assert len(expected) == 580
+    assert stored_figures(disclosure) == expected
+    findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
+    assert findings == SHIQUAN
