@@ -66,7 +66,7 @@ def workbook(doc: dict) -> bytes:
         if table.get("side_columns"):
             _two_sided(page, table)
         elif table["number"] == "06":
-            _panels(page, table)
+            _panels(page, table, doc["layout"]["basic_header"])
         elif table["number"] == "07":
             _transposed(page, table)
         else:
@@ -122,10 +122,9 @@ def _coded(page: Page, table: dict) -> None:
         page.put([label, r["name"] if r["code"] else None, *figures])
 
 
-def _panels(page: Page, table: dict) -> None:
+def _panels(page: Page, table: dict, header: list[str]) -> None:
     """人员经费 left, 公用经费 right, unlabelled: code, name, amount each."""
-    right = ["经济分\n类\n科目编\n码", "科目名称", "决算数"]  # the narrow right panel's wrapping
-    page.put(["经济分类\n科目编码", "科目名称", "决算数", *right])
+    page.put(header)
     by_line = {(r["panel"], r["line"]): r for r in table["rows"]}
     for line in range(1, max(r["line"] for r in table["rows"]) + 1):
         cells = []

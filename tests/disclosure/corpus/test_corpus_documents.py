@@ -40,7 +40,7 @@ def stored_figures(disclosure) -> dict:
 
 def shown(finding, figures: int = 6) -> tuple:
     """A finding as (rule, severity, its first figures in 万元)."""
-    values = tuple(f"{v / W:.2f}" for _l, v in finding.cells[:figures])
+    values = tuple(None if v is None else f"{v / W:.2f}" for _l, v in finding.cells[:figures])
     return (finding.rule, str(finding.severity), values)
 
 
@@ -85,3 +85,115 @@ def test_shiquan_2025_imports_as_printed_and_finds_its_own_contradictions():
     assert stored_figures(disclosure) == expected
     findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
     assert findings == SHIQUAN
+
+
+# 上海市普陀区文化和旅游局 2025 年度部门决算. Its 05 prints the figures of each row
+# against another row's code and name from 20709 on (20709 旅游发展基金支出 2,369.56 is
+# 20799's figure, 2150899 prints the 合计 row's 24,535.67, 合计 prints 2070105's 1,700.57):
+# every check of 05 breaks, and 04 (which prints the classes right) disagrees with 05 on five
+# classes and the total. Its 08 prints the 合计 row's 本年支出 cells as the column headings
+# (合计 基本支出 项目支出), with no figures: 0 + 2,002.80 income has no spending to balance
+# it, and 04's 2,002.80 of fund spending has no 08 total to meet. Its 07 budgets were not
+# spent; the rest is rounding to 万元.
+WENLV = [
+    (
+        "class_total",
+        "error",
+        ("1700.57", "17127.62", "44.54", "47.54", "4948.72", "403.71"),
+    ),  # 05 shifted
+    (
+        "class_total",
+        "error",
+        ("1700.57", "9753.43", "33.16", "33.16", "4948.72", "4948.72"),
+    ),  # 05 shifted
+    ("code_children", "error", ("17127.62", "14758.06", "2369.56", "20.00")),  # 05 shifted
+    ("code_children", "error", ("9753.43", "7383.87", "2369.56", "20.00")),  # 05 shifted
+    ("code_children", "error", ("2369.56", "2349.56")),  # 05 shifted
+    ("code_children", "error", ("2369.56", "2349.56")),  # 05 shifted
+    ("code_children", "error", ("20.00", "1493.32", "1460.16")),  # 05 shifted
+    ("code_children", "error", ("20.00", "33.16")),  # 05 shifted
+    ("code_children", "error", ("44.54", "361.85", "370.37")),  # 05 shifted
+    ("code_children", "error", ("44.54", "361.85", "370.37")),  # 05 shifted
+    (
+        "code_children",
+        "error",
+        ("361.85", "699.30", "349.63", "4.84", "33.16", "33.16"),
+    ),  # 05 shifted
+    ("code_children", "error", ("361.85", "699.30", "349.63", "4.84")),  # 05 shifted
+    ("code_children", "error", ("47.54", "322.83")),  # 05 shifted
+    ("code_children", "error", ("47.54", "322.83")),  # 05 shifted
+    ("code_children", "error", ("322.83", "4948.72", "4948.72")),  # 05 shifted
+    ("code_children", "error", ("4948.72", "595.64")),  # 05 shifted
+    ("code_children", "error", ("403.71", "191.93")),  # 05 shifted
+    ("code_children", "error", ("403.71", "191.93")),  # 05 shifted
+    ("code_children", "error", ("191.93", "24535.67")),  # 05 shifted
+    ("code_children", "error", ("191.93", "9800.36")),  # 05 shifted
+    ("code_children", "error", ("17127.62", "14758.06")),  # 05 shifted
+    ("code_children", "error", ("9753.43", "7383.87")),  # 05 shifted
+    ("code_children", "error", ("14758.06", "457.86", "3070.63")),  # 05 shifted
+    ("code_children", "error", ("7374.19", "454.06", "2362.21")),  # 05 shifted
+    ("code_children", "error", ("7383.87", "3.79", "708.42")),  # 05 shifted
+    ("balance", "error", ("0.00", "2002.80", "0.00")),  # 08 total without 本年支出
+    ("cross_table", "error", ("24535.67", "1700.57")),  # 04 vs shifted 05
+    ("cross_table", "error", ("2002.80", None)),  # 08 total without 本年支出
+    ("cross_table", "error", ("1493.32", "44.54")),  # 04 vs shifted 05
+    ("cross_table", "error", ("370.37", "47.54")),  # 04 vs shifted 05
+    ("cross_table", "error", (None, "4948.72")),  # 04 vs shifted 05
+    ("cross_table", "error", ("4948.72", "403.71")),  # 04 vs shifted 05
+    ("cross_table", "error", ("595.64", "17127.62")),  # 04 vs shifted 05
+    ("budget_final", "warning", ("11.49", "3.04")),  # 07 budget
+    ("budget_final", "warning", ("9.38", "2.64")),  # 07 budget
+    ("budget_final", "warning", ("9.38", "2.64")),  # 07 budget
+    ("budget_final", "warning", ("2.11", "0.40")),  # 07 budget
+    ("columns_total", "notice", ("457.86", "454.06", "3.79")),  # rounding
+    ("columns_total", "notice", ("4540.23", "1787.30", "2752.92")),  # rounding
+    ("columns_total", "notice", ("457.86", "454.06", "3.79")),  # rounding
+    ("columns_total", "notice", ("4540.23", "1787.30", "2752.92")),  # rounding
+    ("columns_total", "notice", ("457.86", "454.06", "3.79")),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("14758.06", "457.86", "3070.63", "1700.57", "1605.19", "4540.23"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("14758.06", "457.86", "3070.63", "1700.57", "1605.19", "4540.23"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("14758.06", "457.86", "3070.63", "1700.57", "1605.19", "4540.23"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("7374.19", "454.06", "2362.21", "1787.30", "819.92", "1950.69"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("14758.06", "457.86", "3070.63", "1700.57", "1605.19", "4540.23"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("7374.19", "454.06", "2362.21", "1787.30", "819.92", "1950.69"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1708.26", "115.40", "0.35", "0.08", "3.98", "914.38"),
+    ),  # rounding
+    ("code_children", "notice", ("37.03", "23.09", "13.93")),  # rounding
+]
+
+
+def test_wenlv_2025_imports_as_printed_and_finds_its_own_contradictions():
+    doc = document("wenlv-2025")
+    disclosure = imported(doc, "putuo-wenlv")
+    expected = printed_figures(doc)
+    assert len(expected) == 394
+    assert stored_figures(disclosure) == expected
+    findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
+    assert findings == WENLV
