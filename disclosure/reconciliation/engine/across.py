@@ -24,6 +24,7 @@ from .facts import (
     ThreePublic,
 )
 from .findings import (
+    ZERO,
     Fig,
     Finding,
     cell,
@@ -175,9 +176,11 @@ def three_public_economic(facts: Facts) -> Iterator[Finding]:
 
 
 def _item_against_code(item: Fig, coded: Fig) -> Finding | None:
-    if item.value is None or coded.value is None or item.value == coded.value:
+    # A blank item spent nothing: 06 printing 13.24 under 30212 against a blank 因公出国（境）费
+    # is a contradiction, as a blank is in every other comparison of two tables.
+    if coded.value is None or item.value == coded.value or (item.value is None and not coded.value):
         return None
-    diff = item.value - coded.value
+    diff = (item.value or ZERO) - coded.value
     cells = ((item.label, item.value), (coded.label, coded.value))
     if diff < 0:
         return Finding(

@@ -197,3 +197,177 @@ def test_wenlv_2025_imports_as_printed_and_finds_its_own_contradictions():
     assert stored_figures(disclosure) == expected
     findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
     assert findings == WENLV
+
+
+# 上海市普陀区人民政府宜川路街道办事处 2025 年度部门决算. Its 06 spends under 30212 (13.24),
+# 30217 (8.31) and 30231 (81.11) more than its 07 prints for 因公出国（境）费 (blank), 公务接待费
+# (0.30) and 公务用车运行维护费 (19.56); it prints 30299 其他商品和服务支出 with 302's total
+# 1,844.57, so 302's 款 add up to twice it; its 08 total row, like 文旅局's, has no 本年支出
+# figures against 04's 105.00. 07's budgets were not spent; the rest is rounding to 万元.
+YICHUAN = [
+    (
+        "code_children",
+        "error",
+        ("1844.57", "534.52", "0.00", "0.67", "10.16", "99.20"),
+    ),  # 06 30299 printed with 302's total
+    ("cross_table", "error", ("105.00", None)),  # 04 against 08's total without 本年支出
+    ("three_public_economic", "error", (None, "13.24")),  # 06 code above its 07 item
+    ("three_public_economic", "error", ("0.30", "8.31")),  # 06 code above its 07 item
+    ("three_public_economic", "error", ("19.56", "81.11")),  # 06 code above its 07 item
+    ("budget_final", "warning", ("31.47", "19.86")),  # 07 budget
+    ("budget_final", "warning", ("30.67", "19.56")),  # 07 budget
+    ("budget_final", "warning", ("30.67", "19.56")),  # 07 budget
+    ("budget_final", "warning", ("0.80", "0.30")),  # 07 budget
+    ("columns_total", "notice", ("20323.21", "14107.46", "6215.76")),  # rounding
+    ("columns_total", "notice", ("2452.66", "1972.20", "480.47")),  # rounding
+    ("columns_total", "notice", ("265.57", "245.68", "19.90")),  # rounding
+    ("columns_total", "notice", ("2452.66", "1972.20", "480.47")),  # rounding
+    ("columns_total", "notice", ("265.57", "245.68", "19.90")),  # rounding
+    ("columns_total", "notice", ("20218.21", "14107.46", "6110.76")),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20323.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20323.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20323.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("6215.76", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20218.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("6110.76", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20323.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20323.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "class_total",
+        "notice",
+        ("20218.21", "207.40", "556.78", "26.02", "10.00", "86.55"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("207.40", "39.99", "37.51", "74.33", "29.79", "25.79"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("207.40", "39.99", "37.51", "74.33", "29.79", "25.79"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("2452.66", "1205.67", "76.08", "196.51", "8.43", "965.98"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("2452.66", "1205.67", "76.08", "196.51", "8.43", "965.98"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1205.67", "201.59", "210.68", "518.69", "269.86", "4.84"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1205.67", "201.59", "210.68", "518.69", "269.86", "4.84"),
+    ),  # rounding
+    ("code_children", "notice", ("76.08", "50.11", "25.96")),  # rounding
+    ("code_children", "notice", ("76.08", "50.11", "25.96")),  # rounding
+    ("code_children", "notice", ("265.57", "19.90", "245.68")),  # rounding
+    ("code_children", "notice", ("265.57", "19.90", "245.68")),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("207.40", "39.99", "37.51", "74.33", "29.79", "25.79"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("207.40", "39.99", "37.51", "74.33", "29.79", "25.79"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("2452.66", "1205.67", "76.08", "196.51", "8.43", "965.98"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1205.67", "201.59", "210.68", "518.69", "269.86", "4.84"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1205.67", "201.59", "210.68", "518.69", "269.86", "4.84"),
+    ),  # rounding
+    ("code_children", "notice", ("76.08", "50.11", "25.96")),  # rounding
+    ("code_children", "notice", ("76.08", "50.11", "25.96")),  # rounding
+    ("code_children", "notice", ("265.57", "19.90", "245.68")),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("207.40", "39.99", "37.51", "74.33", "29.79", "25.79"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("207.40", "39.99", "37.51", "74.33", "29.79", "25.79"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("2452.66", "1205.67", "76.08", "196.51", "8.43", "965.98"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1205.67", "201.59", "210.68", "518.69", "269.86", "4.84"),
+    ),  # rounding
+    (
+        "code_children",
+        "notice",
+        ("1205.67", "201.59", "210.68", "518.69", "269.86", "4.84"),
+    ),  # rounding
+    ("code_children", "notice", ("76.08", "50.11", "25.96")),  # rounding
+    ("code_children", "notice", ("76.08", "50.11", "25.96")),  # rounding
+    ("code_children", "notice", ("265.57", "19.90", "245.68")),  # rounding
+    ("personnel_public", "notice", ("14107.46", "12192.15", "1915.30")),  # rounding
+]
+
+
+def test_yichuan_2025_imports_as_printed_and_finds_its_own_contradictions():
+    doc = document("yichuan-2025")
+    disclosure = imported(doc, "putuo-yichuan")
+    expected = printed_figures(doc)
+    assert len(expected) == 622
+    assert stored_figures(disclosure) == expected
+    findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
+    assert findings == YICHUAN

@@ -489,6 +489,13 @@ def test_three_public_item_larger_than_basic_expenditure_code_is_a_notice():
     assert "其余 0.10 万元不在基本支出中" in finding.message
 
 
+def test_a_blank_three_public_item_with_spending_under_its_code_is_an_error():
+    finding = only(facts(table07(reception=None, total="0"), t06_with("0.30")))
+    assert (finding.rule, finding.severity) == ("three_public_economic", "error")
+    assert "大于公开07表 公务接待费（决算数） 空白" in finding.message
+    assert found(facts(table07(reception=None, total="0"), t06_with(None))) == []
+
+
 def test_2014_three_public_amount_against_an_economic_line():
     lines = [line(1, "economic", "公务接待费", "4.00", "30217")]
     assert found(facts(lines=lines, three_public=[item("reception", "3.54")])) == [
