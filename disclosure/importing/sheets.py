@@ -25,23 +25,15 @@ from .headers import (
 )
 from .parsing import cell_text, label_key, normalise
 from .records import ImportFileError, Record
+from .rows import RowSpecs, at, code_of, label_over_codes, split_name, where
 
 TABLE_MARK = re.compile(r"公开\s*(\d{1,2})\s*表")
 META = re.compile(r"(编制单位|单位名称|部门名称|部门|金额单位|单位)\s*[:：]\s*([^\s:：]+)")
 YEAR = re.compile(r"(\d{4})\s*年度")
-NUMERALS = "一二三四五六七八九十"
-# An ordinal is a numeral followed by its separator (一、 二. 三．) or a numeral in brackets
-# (（一）): never a bare numeral, since names begin with one (一般公共服务支出 is not
-# "一、般公共服务支出").
-ORDINAL = re.compile(
-    rf"^(?:(?P<plain>[{NUMERALS}]+)\s*[、.．]|[（(](?P<bracketed>[{NUMERALS}]+)[）)])\s*"
-)
 NOTE = re.compile(r"^(注|说明)\s*[:：]")
-OF_WHICH = re.compile(r"^其中\s*[:：]\s*")
 # What a header prints under 项目: the name or the code column's heading (never a row name).
 HEADS = NAME_HEADERS | CODE_HEADERS | set(CODE_PARTS)
 BUDGET = "年初预算数"  # 05's budget per 项: printed in some tables, or on a sheet of its own
-CODE_DIGITS = re.compile(r"^[0-9]+$")
 
 
 def table_sheet_records(book) -> Iterator[Record]:
@@ -198,7 +190,7 @@ class Sheet:
 
     def _panel_of(self, position: int, group: list[Column], data) -> str:
         # A total's label may sit in the code column (人员经费合计 printed across code and name).
-        names = {label_key(_at(row, c)) for c in group if c.kind != "value" for _n, row in data}
+        names = {label_key(at(row, c)) for c in group if c.kind != "value" for _n, row in data}
         for _side, panel, name, _parent, _ordinal in self.vocab.rows:
             if panel and label_key(name) in names:
                 return panel
@@ -224,10 +216,10 @@ class Sheet:
         names = [c for c in columns if c.kind == "name"]
         if len(names) != 1:
             row = self.first_data
-            where = names[1] if names else columns[0]
+            column = names[1] if names else columns[0]
             found = "、".join(f"{c.letter} 列“{c.header}”" for c in names) or "没有项目名称列"
             raise refusal(
-                self.title, row, where.index, f"{block or '表'}中{found}", "恰好一列项目名称"
+                self.title, row, column.index, f"{block or '表'}中{found}", "恰好一列项目名称"
             )
         name_col = names[0]
         codes = [c for c in columns if c.kind == "code"]
@@ -235,16 +227,16 @@ class Sheet:
         specs = RowSpecs(self.vocab, block)
         carried: list[str] = ["", ""]
         for number, row in data:
-            raw_name = _at(row, name_col)
-            figures = [(c, _at(row, c)) for c in values if _at(row, c)]
-            raw_codes = [(c, _at(row, c)) for c in codes if _at(row, c)]
-            label = _label_over_codes(raw_codes, raw_name)
+            raw_name = at(row, name_col)
+            figures = [(c, at(row, c)) for c in values if at(row, c)]
+            raw_codes = [(c, at(row, c)) for c in codes if at(row, c)]
+            label = label_over_codes(raw_codes, raw_name)
             raw_name = label if label is not None else raw_name
             code_cells = [] if label is not None else raw_codes
-            code = _code([(c.part, text) for c, text in code_cells], carried)
+            code = code_of([(c.part, text) for c, text in code_cells], carried)
             if not raw_name and not figures and not code:
                 continue
-            ordinal, name = _split_name(raw_name)
+            ordinal, name = split_name(raw_name)
             # A coded row keeps its printed name (30212 因公出国（境）费用); a fixed row is
             # named as the format names it.
             name = name if code else canonical(name)
@@ -256,18 +248,18 @@ class Sheet:
                 "context": context,
                 "ordinal": ordinal or spec_ordinal,
             }
-            origin = {"name": _where(name_col, number)}
+            origin = {"name": where(name_col, number)}
             if code_cells:
-                origin["code"] = _where(code_cells[-1][0], number)
+                origin["code"] = where(code_cells[-1][0], number)
             if not values:
                 yield self._record(number, **common, column="", amount=None, origins=origin)
             # Every printed column, blank ones too: the sheet is the whole table, so a blank
             # cell means "no figure" and replaces one the disclosure had.
             for column in values:
-                value = _at(row, column)
+                value = at(row, column)
                 origins = origin | {
-                    "amount": _where(column, number),
-                    "column": _where(column, number),
+                    "amount": where(column, number),
+                    "column": where(column, number),
                 }
                 yield self._record(
                     number, **common, column=column.label, amount=value or None, origins=origins
@@ -291,7 +283,7 @@ class Sheet:
                 value = row[column.index] if column.index < len(row) else ""
                 path = [p for p in column.row_path if p != SUBTOTAL]
                 name, parent = path[-1], "/".join(path[:-1])
-                origins = {"amount": _where(column, number)}
+                origins = {"amount": where(column, number)}
                 yield self._record(
                     number,
                     code="",
@@ -301,75 +293,3 @@ class Sheet:
                     amount=value or None,
                     origins=origins,
                 )
-
-
-class RowSpecs:
-    """A fixed table's rows in printed order: which parent and ordinal a printed name has.
-
-    Names are looked for after the last one found, then from the top: agencies print 公务接待费
-    before 公务用车… as often as after it."""
-
-    def __init__(self, vocab: Vocabulary, block: str):
-        key = label_key(block)
-        self.rows = [
-            r for r in vocab.rows if label_key(r[0]) == key or label_key(r[1]) == key or not key
-        ]
-        self.cursor = 0
-
-    def match(self, name: str) -> tuple[str, str | None]:
-        key = label_key(name)
-        order = [*range(self.cursor, len(self.rows)), *range(self.cursor)]
-        for i in order:
-            if label_key(self.rows[i][2]) == key:
-                self.cursor = i + 1
-                return self.rows[i][3], self.rows[i][4] or None
-        return "", None
-
-
-def _where(column: Column, number: int) -> str:
-    """A cell as a clerk finds it: its column letter and header, and its address."""
-    return f"{column.letter} 列（{column.header}，单元格 {column.letter}{number}）"
-
-
-def _label_over_codes(codes: list[tuple[Column, str]], name: str) -> str | None:
-    """合计 printed across the 类/款/项 code columns (a merged cell fills each of them): the
-    row's label, not a code. None when the code columns hold a code (or nothing)."""
-    texts = {normalise(text) for _c, text in codes}
-    if len(texts) != 1:
-        return None
-    text = texts.pop()
-    if CODE_DIGITS.match(text) or (name and normalise(name) != text):
-        return None
-    return text
-
-
-def _at(row: list, column: Column) -> str:
-    return row[column.index] if column.index < len(row) else ""
-
-
-def _split_name(text: str) -> tuple[str | None, str]:
-    text = OF_WHICH.sub("", text.strip())
-    if match := ORDINAL.match(text):
-        ordinal = match["plain"] or f"（{match['bracketed']}）"
-        return ordinal, text[match.end() :].strip()
-    return None, text
-
-
-def _code(parts: list[tuple[int | None, str]], carried: list[str]) -> str:
-    """类/款/项 columns (208 | 05 | 01) or one code column (2080501) → 2080501."""
-    given = [(part, normalise(text)) for part, text in parts if normalise(text)]
-    if not given:
-        return ""
-    part, text = given[-1]
-    if part is not None and len(text) == 2 and part > 0:
-        same_row = {p: t for p, t in given}
-        klass = same_row.get(0) or carried[0]
-        kuan = same_row.get(1, "") if part == 2 else ""
-        if part == 2 and not kuan:
-            kuan = carried[1][3:5] if carried[1].startswith(klass) else ""
-        text = klass + kuan + text
-    if len(text) >= 3:
-        carried[0] = text[:3]
-    if len(text) >= 5:
-        carried[1] = text[:5]
-    return text

@@ -421,3 +421,13 @@ def test_budget_per_item_from_a_sheet_of_its_own(putuo):
     assert stored[("2120201", "合计")] == "10.00"
     rows = ReportRow.objects.filter(disclosure=putuo, table__number="05").order_by("order")
     assert [r.code for r in rows] == ["", "212", "21202", "2120201"]
+
+
+def test_two_name_columns_in_one_table_are_refused_with_both_named(putuo):
+    rows = [["公开03表"], [LINE], ["科目名称", "本年支出合计", "科目名称"]]
+    rows += [["社会保障和就业支出", 1, "社会保障和就业支出"]]
+    message = refusal(putuo, workbook(("公开03表", rows, [])))
+    assert message == (
+        "工作表“公开03表”第 3 行 C 列（单元格 C3）：表中A 列“科目名称”、C 列“科目名称”，"
+        "应为恰好一列项目名称。"
+    )
