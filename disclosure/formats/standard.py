@@ -30,6 +30,7 @@ from disclosure.models import (
 from . import chart_figures
 from .base import MONEY, ExportFigure, Format, register
 from .citations import count_values
+from .classes import add_class_codes
 from .paste import catalogue_from_tables, stated_cells
 from .printed import standard_tables
 from .standard_page import previous_disclosure, standard_page
@@ -338,6 +339,7 @@ def _tables(ids: list[int], kinds, titles: dict[str, str]) -> dict[int, dict]:
     for c in specs:
         columns[c.table_id].append(kinds.Column(c.label, c.side, c.group, c.measure, c.printed))
     tables: dict[int, dict] = defaultdict(dict)
+    made = []
     for r in rows:
         spec = r.table
         table = tables[r.disclosure_id].get(spec.number)
@@ -346,11 +348,13 @@ def _tables(ids: list[int], kinds, titles: dict[str, str]) -> dict[int, dict]:
             tables[r.disclosure_id][spec.number] = table
             titles[spec.number] = spec.title
         parent = r.parent.key if r.parent_id else ""
-        table.rows.append(
-            kinds.Row(
-                r.key, r.name, r.code, r.side, r.panel, parent, r.role, r.explanation, cells[r.pk]
-            )
+        row = kinds.Row(
+            r.key, r.name, r.code, r.side, r.panel, parent, r.role, r.explanation, cells[r.pk]
         )
+        row.ordinal = r.ordinal
+        table.rows.append(row)
+        made.append((r, row))
+    add_class_codes(made)
     return tables
 
 

@@ -9,85 +9,47 @@ becomes long-layout records, so it is validated exactly like a CSV.
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
+from .headers import (
+    CODE_HEADERS,
+    CODE_PARTS,
+    IGNORED,
+    NAME_HEADERS,
+    SUBTOTAL,
+    Column,
+    Vocabulary,
+    canonical,
+    header_columns,
+    refusal,
+    vocabularies,
+)
 from .parsing import cell_text, label_key, normalise
 from .records import ImportFileError, Record
+from .rows import RowSpecs, at, code_of, label_over_codes, split_name, where
 
-NAME_HEADERS = {label_key(x) for x in ("项目", "科目名称", "项目名称", "支出功能分类科目名称")}
-CODE_HEADERS = {label_key(x) for x in ("科目编码", "功能分类科目编码", "经济分类科目编码", "编码")}
-CODE_PARTS = {"类": 0, "款": 1, "项": 2}
-IGNORED = {label_key(x) for x in ("栏次", "行次", "序号")}
-SUBTOTAL = "小计"
 TABLE_MARK = re.compile(r"公开\s*(\d{1,2})\s*表")
 META = re.compile(r"(编制单位|单位名称|部门名称|部门|金额单位|单位)\s*[:：]\s*([^\s:：]+)")
 YEAR = re.compile(r"(\d{4})\s*年度")
-NUMERALS = "一二三四五六七八九十"
-ORDINAL = re.compile(rf"^(?P<ordinal>[{NUMERALS}]+|（[{NUMERALS}]+）)[、.．]?\s*")
 NOTE = re.compile(r"^(注|说明)\s*[:：]")
-OF_WHICH = re.compile(r"^其中\s*[:：]\s*")
-
-
-@dataclass
-class Vocabulary:
-    """What the header words of one public table mean (from the table formats in the database)."""
-
-    number: str
-    title: str
-    labels: dict = field(default_factory=dict)  # label key → [(side, group, label)]
-    groups: set = field(default_factory=set)
-    sides: set = field(default_factory=set)
-    panels: set = field(default_factory=set)
-    rows: list = field(default_factory=list)  # (side, panel, name, parent_name, ordinal)
-    row_names: set = field(default_factory=set)
-
-    def tokens(self) -> set:
-        return (
-            (set(self.labels) | self.groups | self.sides | self.panels | self.row_names)
-            | NAME_HEADERS
-            | CODE_HEADERS
-            | set(CODE_PARTS)
-            | IGNORED
-            | {SUBTOTAL}
-        )
-
-
-def vocabularies() -> dict[str, Vocabulary]:
-    from disclosure.models import TableSpec
-
-    found: dict[str, Vocabulary] = {}
-    specs = TableSpec.objects.prefetch_related("columns", "row_specs").order_by("-pk")
-    for spec in specs:
-        vocab = found.setdefault(spec.number, Vocabulary(spec.number, spec.title))
-        for c in spec.columns.all():
-            vocab.labels.setdefault(label_key(c.label), []).append((c.side, c.group, c.label))
-            if c.group:
-                vocab.groups.add(label_key(c.group))
-            if c.side:
-                vocab.sides.add(label_key(c.side))
-        if not vocab.rows:
-            for r in spec.row_specs.all():
-                vocab.rows.append((r.side, r.panel, r.name, r.parent_name, r.ordinal))
-        vocab.panels |= {label_key(r.panel) for r in spec.row_specs.all() if r.panel}
-        vocab.row_names |= {label_key(r.name) for r in spec.row_specs.all()}
-    return found
+# What a header prints under 项目: the name or the code column's heading (never a row name).
+HEADS = NAME_HEADERS | CODE_HEADERS | set(CODE_PARTS)
+BUDGET = "年初预算数"  # 05's budget per 项: printed in some tables, or on a sheet of its own
 
 
 def table_sheet_records(book) -> Iterator[Record]:
     vocabs = vocabularies()
-    found = False
+    sheets = []
     for ws in book.worksheets:
         rows = _filled(ws)
-        if not any(any(c != "" for c in row) for row in rows):
-            continue
-        found = True
-        yield from Sheet(ws.title, rows, _identify(ws.title, rows, vocabs)).records()
-    if not found:
+        if any(any(c != "" for c in row) for row in rows):
+            sheets.append(Sheet(ws.title, rows, _identify(ws.title, rows, vocabs)))
+    if not sheets:
         raise ImportFileError(
             "没有找到可导入的数据：第一行应为导入模板的列名，或每张工作表是一张公开表。"
         )
+    # A sheet of 年初预算数 alone adds a column to rows its table's sheet prints in order.
+    for sheet in sorted(sheets, key=lambda x: x.budget_only):
+        yield from sheet.records()
 
 
 def _filled(ws) -> list[list[str]]:
@@ -109,14 +71,19 @@ def _filled(ws) -> list[list[str]]:
 def _identify(title: str, rows: list, vocabs: dict) -> Vocabulary:
     numbers = set()
     by_title = {label_key(v.title): n for n, v in vocabs.items()}
+    budget = False
     for text in [title] + [c for row in rows[:8] for c in row if c]:
         if match := TABLE_MARK.search(normalise(text)):
             numbers.add(match[1].zfill(2))
         key = label_key(text)
+        budget = budget or BUDGET in key
         # The longest title the text ends with: 财政拨款收入支出决算总表 is table 04, not 01.
         suffixes = sorted((t for t in by_title if key.endswith(t)), key=len)
         if suffixes:
             numbers.add(by_title[suffixes[-1]])
+    if not numbers and budget:
+        # 年初预算数 per 项 on a sheet of its own: the table whose format keeps that column.
+        numbers = {n for n, v in vocabs.items() if label_key(BUDGET) in v.labels}
     if len(numbers) == 1 and (number := numbers.pop()) in vocabs:
         return vocabs[number]
     if len(numbers) > 1:
@@ -125,22 +92,15 @@ def _identify(title: str, rows: list, vocabs: dict) -> Vocabulary:
     raise ImportFileError(f"工作表“{title}”：无法识别是哪一张公开表，请保留“公开05表”字样或表名。")
 
 
-@dataclass
-class Column:
-    index: int
-    kind: str  # name, code, value, ignored
-    block: str = ""  # side or panel
-    part: int | None = None  # 类/款/项 for split code columns
-    label: str = ""  # the long layout's 栏目: group/label
-    row_path: tuple = ()  # transposed tables: the row names this column belongs to
-    header: str = ""
-
-
 class Sheet:
     def __init__(self, title: str, rows: list, vocab: Vocabulary):
         self.title, self.rows, self.vocab = title, rows, vocab
         self.tokens = vocab.tokens()
         self.agency, self.year, self.unit = self._meta()
+        header, self.first_data = self._header()
+        self.columns = header_columns(title, header, self._header_start() + 1, vocab)
+        values = {c.label for c in self.columns if c.kind == "value"}
+        self.budget_only = values == {BUDGET}
 
     def _meta(self):
         agency = year = unit = ""
@@ -164,6 +124,17 @@ class Sheet:
         for i, row in enumerate(self.rows):
             if self._is_token_row(row):
                 return i
+        for i, row in enumerate(self.rows):
+            # A header with a word we do not know: name that word's cell.
+            if any(label_key(c) in HEADS for c in row):
+                index = next(j for j, c in enumerate(row) if c and label_key(c) not in self.tokens)
+                raise refusal(
+                    self.title,
+                    i + 1,
+                    index,
+                    f"表头为“{row[index]}”，不是公开{self.vocab.number}表的栏目",
+                    f"以下栏目之一：{self.vocab.expected()}",
+                )
         raise ImportFileError(f"工作表“{self.title}”：找不到表头（如“项目”“科目名称”及栏目名）。")
 
     def _header(self) -> tuple[list[list[str]], int]:
@@ -176,7 +147,7 @@ class Sheet:
                 i += 1
                 continue
             named = [row[c] for c in names if c < len(row) and row[c]]
-            if not self._is_token_row(row) or any(label_key(n) not in NAME_HEADERS for n in named):
+            if not self._is_token_row(row) or any(label_key(n) not in HEADS for n in named):
                 break  # a row name where the header had 项目: the first row of figures
             header.append(row)
             names |= self._name_columns(row)
@@ -187,53 +158,10 @@ class Sheet:
     def _name_columns(row) -> set:
         return {i for i, c in enumerate(row) if label_key(c) in NAME_HEADERS}
 
-    def columns(self, header) -> list[Column]:
-        width = max(len(r) for r in header)
-        columns = []
-        for index in range(width):
-            path = []
-            for row in header:
-                text = row[index] if index < len(row) else ""
-                if text and (not path or path[-1] != text):
-                    path.append(text)
-            columns.append(self._column(index, path))
-        return columns
-
-    def _column(self, index: int, path: list[str]) -> Column:
-        keys = [label_key(p) for p in path]
-        block = next((p for p, k in zip(path, keys, strict=True) if k in self.vocab.sides), "")
-        block = block or next(
-            (p for p, k in zip(path, keys, strict=True) if k in self.vocab.panels), ""
-        )
-        header = "/".join(path)
-        if not path or any(k in IGNORED for k in keys):
-            return Column(index, "ignored", header=header)
-        if any(k in NAME_HEADERS for k in keys):
-            return Column(index, "name", block, header=header)
-        if any(k in CODE_HEADERS or k in CODE_PARTS for k in keys):
-            part = next((CODE_PARTS[k] for k in keys if k in CODE_PARTS), None)
-            return Column(index, "code", block, part=part, header=header)
-        label = next((p for p, k in zip(path, keys, strict=True) if k in self.vocab.labels), "")
-        if not label:
-            raise ImportFileError(f"工作表“{self.title}”：无法识别表头“{header}”。")
-        group = next((p for p, k in zip(path, keys, strict=True) if k in self.vocab.groups), "")
-        row_path = tuple(
-            p for p, k in zip(path, keys, strict=True) if k in self.vocab.row_names or p == SUBTOTAL
-        )
-        return Column(
-            index,
-            "value",
-            block,
-            label="/".join(x for x in (group, label) if x),
-            row_path=row_path,
-            header=header,
-        )
-
     def records(self) -> Iterator[Record]:
-        header, first_data = self._header()
-        columns = self.columns(header)
+        columns = self.columns
         data = []
-        for number, row in enumerate(self.rows[first_data:], first_data + 1):
+        for number, row in enumerate(self.rows[self.first_data :], self.first_data + 1):
             text = next((c for c in row if c), "")
             if NOTE.match(text):
                 break
@@ -241,9 +169,33 @@ class Sheet:
         if not any(c.kind == "name" for c in columns):
             yield from self._transposed(columns, data)
             return
+        for block, block_columns in self._blocks(columns, data):
+            yield from self._block(block, block_columns, data)
+
+    def _blocks(self, columns: list[Column], data) -> list[tuple[str, list[Column]]]:
+        """Sides and panels, as the header labels them; 06's two panels side by side without
+        人员经费/公用经费 labels are told apart by their totals (人员经费合计), else by order."""
         blocks = list(dict.fromkeys(c.block for c in columns if c.kind != "ignored"))
-        for block in blocks:
-            yield from self._block(block, [c for c in columns if c.block == block], data)
+        found = [(b, [c for c in columns if c.block == b]) for b in blocks]
+        if blocks != [""] or not self.vocab.panels:
+            return found
+        groups: list[list[Column]] = [[]]
+        for c in (c for c in columns if c.kind != "ignored"):
+            if c.kind in ("code", "name") and any(x.kind == "value" for x in groups[-1]):
+                groups.append([])
+            groups[-1].append(c)
+        if len(groups) == 1:
+            return found
+        return [(self._panel_of(i, g, data), g) for i, g in enumerate(groups)]
+
+    def _panel_of(self, position: int, group: list[Column], data) -> str:
+        # A total's label may sit in the code column (人员经费合计 printed across code and name).
+        names = {label_key(at(row, c)) for c in group if c.kind != "value" for _n, row in data}
+        for _side, panel, name, _parent, _ordinal in self.vocab.rows:
+            if panel and label_key(name) in names:
+                return panel
+        panels = self.vocab.panels
+        return panels[position] if position < len(panels) else ""
 
     def _record(self, number: int, **values) -> Record:
         values.setdefault("agency", self.agency)
@@ -263,19 +215,31 @@ class Sheet:
     def _block(self, block: str, columns: list[Column], data) -> Iterator[Record]:
         names = [c for c in columns if c.kind == "name"]
         if len(names) != 1:
-            raise ImportFileError(f"工作表“{self.title}”：{block or '表'}中应有一列项目名称。")
+            row = self.first_data
+            column = names[1] if names else columns[0]
+            found = "、".join(f"{c.letter} 列“{c.header}”" for c in names) or "没有项目名称列"
+            raise refusal(
+                self.title, row, column.index, f"{block or '表'}中{found}", "恰好一列项目名称"
+            )
         name_col = names[0]
         codes = [c for c in columns if c.kind == "code"]
         values = [c for c in columns if c.kind == "value"]
         specs = RowSpecs(self.vocab, block)
         carried: list[str] = ["", ""]
         for number, row in data:
-            raw_name = _at(row, name_col)
-            figures = [(c, _at(row, c)) for c in values if _at(row, c)]
-            code = _code([(c.part, _at(row, c)) for c in codes], carried)
+            raw_name = at(row, name_col)
+            figures = [(c, at(row, c)) for c in values if at(row, c)]
+            raw_codes = [(c, at(row, c)) for c in codes if at(row, c)]
+            label = label_over_codes(raw_codes, raw_name)
+            raw_name = label if label is not None else raw_name
+            code_cells = [] if label is not None else raw_codes
+            code = code_of([(c.part, text) for c, text in code_cells], carried)
             if not raw_name and not figures and not code:
                 continue
-            ordinal, name = _split_name(raw_name)
+            ordinal, name = split_name(raw_name)
+            # A coded row keeps its printed name (30212 因公出国（境）费用); a fixed row is
+            # named as the format names it.
+            name = name if code else canonical(name)
             parent, spec_ordinal = specs.match(name) if not code else ("", None)
             context = "/".join(x for x in (block, parent) if x)
             common = {
@@ -284,17 +248,18 @@ class Sheet:
                 "context": context,
                 "ordinal": ordinal or spec_ordinal,
             }
-            origin = {"name": f"{get_column_letter(name_col.index + 1)} 列"}
+            origin = {"name": where(name_col, number)}
+            if code_cells:
+                origin["code"] = where(code_cells[-1][0], number)
             if not values:
                 yield self._record(number, **common, column="", amount=None, origins=origin)
             # Every printed column, blank ones too: the sheet is the whole table, so a blank
             # cell means "no figure" and replaces one the disclosure had.
             for column in values:
-                value = _at(row, column)
-                letter = get_column_letter(column.index + 1)
+                value = at(row, column)
                 origins = origin | {
-                    "amount": f"{letter} 列（{column.header}）",
-                    "column": f"{letter} 列（{column.header}）",
+                    "amount": where(column, number),
+                    "column": where(column, number),
                 }
                 yield self._record(
                     number, **common, column=column.label, amount=value or None, origins=origins
@@ -302,15 +267,23 @@ class Sheet:
 
     def _transposed(self, columns: list[Column], data) -> Iterator[Record]:
         values = [c for c in columns if c.kind == "value"]
-        if not values or any(not c.row_path for c in values):
-            raise ImportFileError(f"工作表“{self.title}”：找不到项目名称列。")
+        lost = next((c for c in values if not c.row_path), None)
+        if not values or lost is not None:
+            column = lost or columns[0]
+            names = "、".join(sorted({r[2] for r in self.vocab.rows if not r[3]}))
+            raise refusal(
+                self.title,
+                self._header_start() + 1,
+                column.index,
+                f"表头“{column.header}”没有项目名称，表中也没有“项目”列",
+                f"每栏上方印有项目名称（{names}），或有一列“项目”",
+            )
         for number, row in data:
             for column in values:
                 value = row[column.index] if column.index < len(row) else ""
                 path = [p for p in column.row_path if p != SUBTOTAL]
                 name, parent = path[-1], "/".join(path[:-1])
-                letter = get_column_letter(column.index + 1)
-                origins = {"amount": f"{letter} 列（{column.header}）"}
+                origins = {"amount": where(column, number)}
                 yield self._record(
                     number,
                     code="",
@@ -320,53 +293,3 @@ class Sheet:
                     amount=value or None,
                     origins=origins,
                 )
-
-
-class RowSpecs:
-    """A fixed table's rows in printed order: which parent and ordinal a printed name has."""
-
-    def __init__(self, vocab: Vocabulary, block: str):
-        key = label_key(block)
-        self.rows = [
-            r for r in vocab.rows if label_key(r[0]) == key or label_key(r[1]) == key or not key
-        ]
-        self.cursor = 0
-
-    def match(self, name: str) -> tuple[str, str | None]:
-        key = label_key(name)
-        for i in range(self.cursor, len(self.rows)):
-            if label_key(self.rows[i][2]) == key:
-                self.cursor = i + 1
-                return self.rows[i][3], self.rows[i][4] or None
-        return "", None
-
-
-def _at(row: list, column: Column) -> str:
-    return row[column.index] if column.index < len(row) else ""
-
-
-def _split_name(text: str) -> tuple[str | None, str]:
-    text = OF_WHICH.sub("", text.strip())
-    if match := ORDINAL.match(text):
-        return match["ordinal"], text[match.end() :].strip()
-    return None, text
-
-
-def _code(parts: list[tuple[int | None, str]], carried: list[str]) -> str:
-    """类/款/项 columns (208 | 05 | 01) or one code column (2080501) → 2080501."""
-    given = [(part, normalise(text)) for part, text in parts if normalise(text)]
-    if not given:
-        return ""
-    part, text = given[-1]
-    if part is not None and len(text) == 2 and part > 0:
-        same_row = {p: t for p, t in given}
-        klass = same_row.get(0) or carried[0]
-        kuan = same_row.get(1, "") if part == 2 else ""
-        if part == 2 and not kuan:
-            kuan = carried[1][3:5] if carried[1].startswith(klass) else ""
-        text = klass + kuan + text
-    if len(text) >= 3:
-        carried[0] = text[:3]
-    if len(text) >= 5:
-        carried[1] = text[:5]
-    return text

@@ -1,11 +1,14 @@
 """Bulk loads: import a folder or a .zip of many agencies' files, each all-or-nothing.
 
     python manage.py import_disclosures PATH [--dry-run] [--user NAME]
+                                             [--agency SLUG --year YYYY]
 
 Every file goes through the same service as the admin import, with the COPY writer on
 PostgreSQL (importing/fast/: a second thread, which a web worker never starts). The agency and
 year of a file are the ones its rows (or, in the per-table layout, its 部门/年度 line) name;
-every row must name the same ones. A progress bar runs on stderr; a summary table ends the run,
+every row must name the same ones. Many agencies print no 部门/年度 line: --agency and --year
+then say it for every file (a file that names another agency or year is refused). A progress
+bar runs on stderr; a summary table ends the run,
 and the exit code is non-zero if any file failed.
 """
 
@@ -39,9 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("path", help="文件夹或 .zip 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--user", help="以该用户的权限导入（默认：命令行，全部单位）")
+        parser.add_argument("--agency", help="单位标识（slug）：文件中没有写明单位时使用")
+        parser.add_argument("--year", type=int, help="年度：文件中没有写明年度时使用")
 
-    def handle(self, *args, path, dry_run, user, **options):
+    def handle(self, *args, path, dry_run, user, agency=None, year=None, **options):
         by = _user(user) if user else None
+        given = _given(agency, year)
         files = list(_files(Path(path)))
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
@@ -49,7 +55,7 @@ class Command(BaseCommand):
         results = []
         for name, opener in files:
             bar.start(name)
-            results.append(_open_and_import(name, opener, by, dry_run, bar.rows))
+            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given))
             bar.done()
         bar.close()
         self._summary(results, dry_run)
@@ -156,7 +162,22 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def _open_and_import(name: str, opener, by, dry_run: bool, progress) -> dict:
+def _given(slug: str | None, year: int | None) -> tuple[Agency, FiscalYear] | None:
+    """The agency and year the command line names, for files that do not name them."""
+    if slug is None and year is None:
+        return None
+    if slug is None or year is None:
+        raise CommandError("--agency 与 --year 须同时给出。")
+    agency = Agency.objects.filter(slug=slug).first()
+    if agency is None:
+        raise CommandError(f"没有标识为“{slug}”的单位，未导入任何文件。")
+    fiscal_year = FiscalYear.objects.filter(year=year).first()
+    if fiscal_year is None:
+        raise CommandError(f"{year} 年度不存在，未导入任何文件：请先在管理后台添加该年度。")
+    return agency, fiscal_year
+
+
+def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None) -> dict:
     """One file of the batch; a file that cannot even be opened is reported like any other."""
     try:
         stream = opener()
@@ -166,18 +187,20 @@ def _open_and_import(name: str, opener, by, dry_run: bool, progress) -> dict:
         result["seconds"] = 0.0
         return result
     with stream:
-        return _import_one(name, stream, by, dry_run, progress)
+        return _import_one(name, stream, by, dry_run, progress, given)
 
 
 def _result(name: str) -> dict:
     return {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
 
 
-def _import_one(name: str, stream, by, dry_run: bool, progress) -> dict:
+def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> dict:
     started = time.perf_counter()
     result = _result(name)
     try:
-        agency, fiscal_year = _target(stream)
+        # Given on the command line, the target is checked against each row as the admin
+        # form's is: a row naming another agency or year is an error of that row.
+        agency, fiscal_year = given or _target(stream)
         result["agency"], result["year"] = agency.name, fiscal_year.year
         stream.seek(0)
         report = disclosure_import_records(
@@ -225,7 +248,10 @@ def _named(records) -> tuple[Agency, FiscalYear]:
         if fiscal_year is None:
             raise ImportFileError(f"{year} 年度不存在：请先在管理后台添加该年度。")
         return agency, fiscal_year
-    raise ImportFileError("文件中没有写明单位和年度：批量导入需要每个文件写明单位和年度。")
+    raise ImportFileError(
+        "文件中没有写明单位和年度：请在文件中写明（如“部门：… 2024年度”），"
+        "或在命令行用 --agency 单位标识 --year 年度 指定。"
+    )
 
 
 class Progress:

@@ -24,6 +24,7 @@ from .facts import (
     ThreePublic,
 )
 from .findings import (
+    ZERO,
     Fig,
     Finding,
     cell,
@@ -96,17 +97,52 @@ def cross_table(facts: Facts) -> Iterator[Finding]:
             )
     for (ta, la), (tb, lb) in SAME_CLASSES:
         a, b = facts.tables.get(ta), facts.tables.get(tb)
-        if a is None or b is None:
-            continue
-        for row_b in (r for r in b.rows if len(r.code) == 3):
-            row_a = a.row(f"{EXPENDITURE_SIDE}/{row_b.name}")
-            if row_a is not None:
-                yield check_same_figure(
-                    "cross_table",
-                    cell(a, row_a, la),
-                    cell(b, row_b, lb),
-                    what=f"{row_b.name}（类）在两张表中不一致",
-                )
+        if a is not None and b is not None:
+            yield from _same_classes(a, la, b, lb)
+
+
+def _same_classes(a: Table, la: str, b: Table, lb: str) -> Iterator[Finding]:
+    """Each 类 by its code: the summary table's row (named, its code known from the format)
+    against the detailed table's coded row. A class printed in one table only, or a numbered
+    summary row whose class is unknown (a misread name), is itself a finding: a check is never
+    silently skipped."""
+    summary = [r for r in a.rows if r.side == EXPENDITURE_SIDE and not r.parent and not r.role]
+    by_code = {r.class_code: r for r in summary if r.class_code}
+    detailed = {r.code: r for r in b.rows if len(r.code) == 3}
+    for code in dict.fromkeys([*detailed, *by_code]):
+        row_a, row_b = by_code.get(code), detailed.get(code)
+        if row_a is not None and row_b is not None:
+            yield check_same_figure(
+                "cross_table",
+                cell(a, row_a, la),
+                cell(b, row_b, lb),
+                what=f"{code} {row_b.name}（类）在两张表中不一致",
+            )
+        elif row_b is not None:
+            yield _printed_once(
+                cell(b, row_b, lb), f"但公开{a.number}表中没有“{code} {row_b.name}”这一行"
+            )
+        else:
+            yield _printed_once(cell(a, row_a, la), f"但公开{b.number}表中没有“{code}”这一类")
+    for row in (r for r in summary if not r.class_code and r.ordinal):
+        yield _printed_once(
+            cell(a, row, la), "但按名称和序号都无法确定它是哪一类功能分类科目（名称可能有误）"
+        )
+
+
+def _printed_once(fig: Fig, why: str) -> Finding | None:
+    if not fig.value:
+        return None
+    return Finding(
+        rule="cross_table",
+        severity=Severity.ERROR,
+        message=(
+            f"{fig.label}为 {wan(fig.value)}，{why}：同一类支出应在两张表中都列出且相等，"
+            "不能对照核对。"
+        ),
+        cells=((fig.label, fig.value),),
+        difference=fig.value,
+    )
 
 
 # 07's items and the 部门预算 economic codes they are spent under.
@@ -140,9 +176,11 @@ def three_public_economic(facts: Facts) -> Iterator[Finding]:
 
 
 def _item_against_code(item: Fig, coded: Fig) -> Finding | None:
-    if item.value is None or coded.value is None or item.value == coded.value:
+    # A blank item spent nothing: 06 printing 13.24 under 30212 against a blank 因公出国（境）费
+    # is a contradiction, as a blank is in every other comparison of two tables.
+    if coded.value is None or item.value == coded.value or (item.value is None and not coded.value):
         return None
-    diff = item.value - coded.value
+    diff = (item.value or ZERO) - coded.value
     cells = ((item.label, item.value), (coded.label, coded.value))
     if diff < 0:
         return Finding(
@@ -179,7 +217,7 @@ def prior_year(facts: Facts) -> Iterator[Finding]:
         prior_columns = [c for c in table.columns if c.label.startswith(PRIOR_PREFIX)]
         for column in prior_columns if last else []:
             for row in table.rows:
-                old = last.row(row.key)
+                old = last.counterpart(row)
                 if row.cells.get(column.label) is None or old is None:
                     continue
                 label = _last_years_label(last, row, column.label.removeprefix(PRIOR_PREFIX))
@@ -238,7 +276,7 @@ def change_on_last_year(facts: Facts) -> Iterator[Finding]:
     for table in facts.tables.values():
         last = previous.tables.get(table.number)
         for row in table.rows if last else []:
-            finals, old = table.finals(row.side), last.row(row.key)
+            finals, old = table.finals(row.side), last.counterpart(row)
             if not finals or old is None or row.explanation:
                 continue
             label = finals[0].label

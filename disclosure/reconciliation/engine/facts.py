@@ -33,6 +33,9 @@ class Row:
     role: str = ""  # "", "subtotal" or "total"
     explanation: str = ""
     cells: dict[str, Decimal] = field(default_factory=dict)  # column label → 元
+    # The functional 类 a summary table's row stands for (01/04 print names, not codes).
+    class_code: str = ""
+    ordinal: str = ""  # 一、二 … as printed
 
     @property
     def block(self) -> str:
@@ -49,6 +52,15 @@ class Table:
 
     def row(self, key: str) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
+
+    def counterpart(self, row: Row) -> Row | None:
+        """This table's row for another table's (or year's) row: by the 类 code a named
+        class row stands for, else by key (the code, or the fixed row's place and name)."""
+        if row.class_code:
+            same = (r for r in self.rows if r.class_code == row.class_code and r.side == row.side)
+            if (found := next(same, None)) is not None:
+                return found
+        return self.row(row.key)
 
     def row_by_code(self, code: str) -> Row | None:
         return next((r for r in self.rows if r.code == code), None)

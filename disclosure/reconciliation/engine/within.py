@@ -136,22 +136,38 @@ def columns_total(facts: Facts) -> Iterator[Finding]:
     yield _simple_against_expenditure(facts, "columns_total", "economic", "支出按性质分")
 
 
+LEVEL_NAMES = {3: "各类科目 ", 5: "各款科目 ", 7: "各项科目 "}
+
+
+def _visible_tops(rows: list[Row], label: str) -> list[Row]:
+    """The coded rows printing a figure in this column that no printed figure above them
+    covers: the 类 where they are printed, else the 款 or 项 (05's 年初预算数 is printed per 项
+    only, and some tables print 款 or 项 without their 类)."""
+    figured = [r for r in rows if r.code and r.cells.get(label) is not None]
+    codes = {r.code for r in figured}
+    return [r for r in figured if not any(r.code[:n] in codes for n in (3, 5) if n < len(r.code))]
+
+
 def class_total(facts: Facts) -> Iterator[Finding]:
-    """Σ functional 类 = the expenditure total (01/04 本年支出合计, the 合计 row of 02/03/05),
-    Σ economic 类 = 人员经费合计 / 公用经费合计 (06); 2014: Σ functional = expenditure total."""
+    """A printed total = the sum of the rows it covers, per column: Σ functional 类 = the 合计 row
+    of 02/03/05/08/09, Σ economic 类 = 人员经费合计 / 公用经费合计 (06), Σ 项 年初预算数 = the
+    合计 row's; 01/04 本年支出合计 = the classes above it; 2014: Σ functional = expenditure
+    total."""
     for table in _coded_tables(facts):
         for rows in _blocks(table).values():
-            classes = [r for r in rows if len(r.code) == 3]
-            if not classes:
-                continue
             for total in (r for r in rows if r.role == "total"):
                 for label in _labels_of(table, [total]):
+                    tops = _visible_tops(rows, label)
+                    if not tops:
+                        continue
+                    levels = {len(r.code) for r in tops}
+                    prefix = LEVEL_NAMES.get(levels.pop(), "") if len(levels) == 1 else "各科目 "
                     yield check_equal_sums(
                         "class_total",
                         subject=f"公开{table.number}表 {total.name}（{label}）",
                         left=[cell(table, total, label, total.name)],
-                        right=[cell(table, r, label, r.code) for r in classes],
-                        right_prefix="各类科目 ",
+                        right=[cell(table, r, label, r.code) for r in tops],
+                        right_prefix=prefix,
                     )
     for table in (t for t in facts.tables.values() if t.two_sided):
         for total, items in _positional_totals(table, EXPENDITURE_SIDE):

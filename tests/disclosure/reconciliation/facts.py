@@ -20,7 +20,17 @@ def yuan(wan: str | Decimal | None) -> Decimal | None:
 
 
 def row(
-    name: str, code: str = "", *, side="", panel="", parent="", role="", explanation="", **cells
+    name: str,
+    code: str = "",
+    *,
+    side="",
+    panel="",
+    parent="",
+    role="",
+    explanation="",
+    class_code="",
+    ordinal="",
+    **cells,
 ):
     """A row keyed as ReportRow.key keys it; cells by column label, in 万元."""
     key = code or "/".join(p for p in (side or panel, parent, name) if p)
@@ -35,6 +45,8 @@ def row(
         role=role,
         explanation=explanation,
         cells={label: yuan(value) for label, value in cells.items() if value is not None},
+        class_code=class_code,
+        ordinal=ordinal,
     )
 
 

@@ -413,12 +413,13 @@ def test_basic_expenditure_is_personnel_plus_public_costs():
 
 
 def test_same_class_printed_by_name_and_by_code_must_agree():
-    t01 = table("01", [row("卫生健康支出", side="支出", 决算数="236.63")])
+    t01 = table("01", [row("卫生健康支出", side="支出", class_code="210", 决算数="236.63")])
     t03 = table("03", [row("卫生健康支出", "210", 本年支出合计="236.64", 基本支出="236.64")])
     finding = only(facts(t01, t03))
     assert (finding.rule, finding.severity, finding.tolerance) == ("cross_table", "error", 0)
     assert finding.message == (
-        "卫生健康支出（类）在两张表中不一致：公开01表 支出/卫生健康支出（决算数）为 236.63 万元，"
+        "210 卫生健康支出（类）在两张表中不一致："
+        "公开01表 支出/卫生健康支出（决算数）为 236.63 万元，"
         "公开03表 210 卫生健康支出（本年支出合计）为 236.64 万元，相差 0.01 万元。"
         "同一数字只能有一个值，舍入不能解释这一差异。"
     )
@@ -427,10 +428,30 @@ def test_same_class_printed_by_name_and_by_code_must_agree():
 
 
 def test_a_blank_where_the_other_table_prints_a_figure_is_a_contradiction():
-    t04 = table("04", [row("住房保障支出", side="支出")])
+    t04 = table("04", [row("住房保障支出", side="支出", class_code="221")])
     t05 = table("05", [row("住房保障支出", "221", 合计="461.08", 基本支出="461.08")])
     finding = only(facts(t04, t05))
     assert finding.rule == "cross_table" and "为 空白" in finding.message
+
+
+def test_a_class_printed_in_one_table_only_is_a_finding_not_a_skipped_check():
+    t01 = table("01", [row("卫生健康支出", side="支出", class_code="210", 决算数="236.63")])
+    t03 = table("03", [row("住房保障支出", "221", 本年支出合计="5", 基本支出="5")])
+    messages = [f.message for f in reconcile(facts(t01, t03)) if f.rule == "cross_table"]
+    assert messages == [
+        "公开03表 221 住房保障支出（本年支出合计）为 5.00 万元，但公开01表中没有“221 住房保障支出”"
+        "这一行：同一类支出应在两张表中都列出且相等，不能对照核对。",
+        "公开01表 支出/卫生健康支出（决算数）为 236.63 万元，但公开03表中没有“210”这一类："
+        "同一类支出应在两张表中都列出且相等，不能对照核对。",
+    ]
+
+
+def test_a_numbered_summary_row_of_no_known_class_is_a_finding():
+    t01 = table("01", [row("般公共服务支出", side="支出", ordinal="一", 决算数="9")])
+    t03 = table("03", [row("一般公共服务支出", "201", 本年支出合计="9", 基本支出="9")])
+    findings = [f for f in reconcile(facts(t01, t03)) if f.rule == "cross_table"]
+    assert len(findings) == 2
+    assert "无法确定它是哪一类功能分类科目" in findings[1].message
 
 
 def test_fixed_figures_repeated_across_tables_must_agree():
@@ -466,6 +487,13 @@ def test_three_public_item_larger_than_basic_expenditure_code_is_a_notice():
     finding = only(facts(table07(), t06_with("0.29")))
     assert (finding.rule, finding.severity) == ("three_public_economic", "notice")
     assert "其余 0.10 万元不在基本支出中" in finding.message
+
+
+def test_a_blank_three_public_item_with_spending_under_its_code_is_an_error():
+    finding = only(facts(table07(reception=None, total="0"), t06_with("0.30")))
+    assert (finding.rule, finding.severity) == ("three_public_economic", "error")
+    assert "大于公开07表 公务接待费（决算数） 空白" in finding.message
+    assert found(facts(table07(reception=None, total="0"), t06_with(None))) == []
 
 
 def test_2014_three_public_amount_against_an_economic_line():
@@ -579,3 +607,66 @@ def test_findings_come_errors_first_then_warnings_then_notices():
     severities = [f.severity for f in reconcile(facts(t, t07))]
     assert severities == sorted(severities, key=["error", "warning", "notice"].index)
     assert set(severities) == {"error", "warning", "notice"}
+
+
+# --- item 5: a printed total against the rows it covers, per column --------------------------
+
+BUDGET_05 = [Column("合计"), Column("基本支出"), Column("项目支出")]
+BUDGET_05.append(Column("年初预算数", measure="budget", printed=False))
+
+
+def t05_budgets(total_budget: str | None) -> object:
+    """05 with 年初预算数 per 项 only (as 情况说明 states them) and, when given, on 合计."""
+    return table(
+        "05",
+        [
+            row("合计", role="total", 合计="30", 基本支出="30", 年初预算数=total_budget),
+            row("城乡社区支出", "212", 合计="30", 基本支出="30"),
+            row("城乡社区管理事务", "21201", 合计="30", 基本支出="30"),
+            row("行政运行", "2120101", 合计="10", 基本支出="10", 年初预算数="11"),
+            row("一般行政管理事务", "2120102", 合计="20", 基本支出="20", 年初预算数="21"),
+        ],
+        BUDGET_05,
+    )
+
+
+def test_item_budgets_sum_to_the_total_budget():
+    assert found(facts(t05_budgets("32"))) == []
+    findings = reconcile(facts(t05_budgets("40")))
+    assert [(f.rule, f.severity) for f in findings] == [
+        ("class_total", "error"),
+        ("budget_final", "warning"),  # 30 spent against 40 budgeted
+    ]
+    finding = findings[0]
+    assert finding.message.startswith(
+        "公开05表 合计（年初预算数）：合计 40.00 万元，各项科目 2120101、2120102之和 32.00 万元，"
+        "相差 8.00 万元"
+    )
+
+
+def test_a_total_over_kuan_printed_without_their_class_is_checked():
+    t03 = table(
+        "03",
+        [
+            row("合计", role="total", 本年支出合计="31", 基本支出="31"),
+            row("城乡社区管理事务", "21201", 本年支出合计="10", 基本支出="10"),
+            row("城乡社区规划与管理", "21202", 本年支出合计="20", 基本支出="20"),
+        ],
+    )
+    findings = reconcile(facts(t03))
+    assert [(f.rule, f.severity) for f in findings] == [("class_total", "error")] * 2
+    assert "合计（基本支出）：合计 31.00 万元，各款科目 21201、21202之和 30.00 万元" in (
+        findings[1].message
+    )
+    t03.rows[0].cells = {"本年支出合计": yuan("30"), "基本支出": yuan("30")}
+    assert found(facts(t03)) == []
+
+
+def test_last_years_class_row_is_found_by_code_under_a_misread_name():
+    def t01(name: str, value: str):
+        return table("01", [row(name, side="支出", class_code="212", 决算数=value)])
+
+    last = facts(t01("城乡社区支出", "100"), year=2023)
+    finding = only(facts(t01("城乡社区支", "150"), previous=last))
+    assert finding.rule == "change_on_last_year"
+    assert "2023年度 100.00 万元，2024年度 150.00 万元" in finding.message

@@ -422,6 +422,8 @@ def test_deleting_a_row_rechecks_its_disclosure(client, draft, db):
     client.post(f"/admin/disclosure/reportrow/{row.pk}/delete/", {"post": "yes"})
     assert not ReportRow.objects.filter(pk=row.pk).exists()
     cross = ReconciliationFinding.objects.filter(disclosure=putuo, rule="cross_table")
-    # 01's 卫生健康支出 is gone: a blank row no longer exists to contradict 03.
-    assert cross.count() == 2
+    # 01's 卫生健康支出 is gone: the rechecked panel says that 03's 210 has no row in 01
+    # (classes are matched by code; a missing one is a finding, never a skipped check).
+    assert cross.count() == 3
+    assert cross.filter(message__contains="但公开01表中没有“210 卫生健康支出”这一行").exists()
     assert Decimal(cross.first().tolerance_yuan) == 0

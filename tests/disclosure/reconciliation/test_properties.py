@@ -86,7 +86,7 @@ def standard_disclosures(draw, rounded: bool = False) -> Facts:
         [row("合计", role="total", 本年收入合计=p(total), 财政拨款收入=p(total))]
         + [row(n, c, 本年收入合计=p(b + q), 财政拨款收入=p(b + q)) for c, n, b, q in coded],
     )
-    class_rows = [(n, b + q) for c, n, b, q in coded if len(c) == 3]
+    class_rows = [(c, n, b + q) for c, n, b, q in coded if len(c) == 3]
     t01 = table(
         "01",
         [
@@ -95,7 +95,7 @@ def standard_disclosures(draw, rounded: bool = False) -> Facts:
             row("年初结转和结余", side="收入", 决算数=p(carry)),
             row("总计", side="收入", role="total", 决算数=p(total + carry)),
         ]
-        + [row(n, side="支出", 决算数=p(v)) for n, v in class_rows]
+        + [row(n, side="支出", class_code=c, 决算数=p(v)) for c, n, v in class_rows]
         + [
             row("本年支出合计", side="支出", role="subtotal", 决算数=p(total)),
             row("年末结转和结余", side="支出", 决算数=p(carry)),
@@ -110,7 +110,10 @@ def standard_disclosures(draw, rounded: bool = False) -> Facts:
             row("本年收入合计", side="收入", role="subtotal", 决算数=p(total)),
             row("总计", side="收入", role="total", 决算数=p(total)),
         ]
-        + [row(n, side="支出", **dict.fromkeys(fiscal, p(v))) for n, v in class_rows]
+        + [
+            row(n, side="支出", class_code=c, **dict.fromkeys(fiscal, p(v)))
+            for c, n, v in class_rows
+        ]
         + [
             row("本年支出合计", side="支出", role="subtotal", **dict.fromkeys(fiscal, p(total))),
             row("总计", side="支出", role="total", **dict.fromkeys(fiscal, p(total))),
