@@ -8,13 +8,9 @@ from django.urls import reverse
 from bureaus.models import Agency
 from disclosure.core.audit import AuditTrail
 
-from .frozen import (
-    GuardedQuerySet,
-    PublishedDisclosureError,
-    frozen_disclosure_trigger,
-    refuse_unless_editable,
-)
+from .frozen import GuardedQuerySet, PublishedDisclosureError, refuse_unless_editable
 from .states import EDITABLE_STATUSES, OPEN_STATUSES, DisclosureStatus, fields_allowed_to_change
+from .triggers import frozen_disclosure_triggers
 
 
 class DisclosureFormat(models.TextChoices):
@@ -178,7 +174,7 @@ class Disclosure(models.Model):
                 violation_error_message="请填写更正原因。",
             ),
         ]
-        triggers = [frozen_disclosure_trigger()]
+        triggers = frozen_disclosure_triggers()
 
     def __str__(self) -> str:
         revision = f"（第{self.revision}版）" if self.revision > 1 else ""

@@ -35,6 +35,7 @@ from disclosure.models.states import (
     SUPERSEDE,
     Transition,
 )
+from disclosure.models.triggers import superseding
 from disclosure.reconciliation.engine import Finding, reconcile
 from disclosure.reconciliation.selectors import load_facts
 from disclosure.reconciliation.services import disclosure_reconcile
@@ -237,7 +238,10 @@ def _supersede(previous: Disclosure, *, by, revision: int) -> None:
     _require_source(previous, SUPERSEDE)
     previous.status = SUPERSEDE.target
     # Before the correction is published: one published revision per agency-year, always.
-    _save_step(previous, by=by, reason=f"被第{revision}版更正取代", fields=["status"])
+    # On PostgreSQL the freeze lets a published revision be superseded only with this marker,
+    # and only if its correction is published by COMMIT (models/triggers.py).
+    with superseding(previous.pk):
+        _save_step(previous, by=by, reason=f"被第{revision}版更正取代", fields=["status"])
 
 
 # --- standard-format tables ----------------------------------------------------------------------
