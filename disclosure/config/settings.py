@@ -108,6 +108,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if os.environ.get("DATABASE_ROLE"):
+    # Migrations run as the tables' owner role (NOLOGIN): the login role SETs ROLE to it
+    # (`manage.py db_roles`, README "Deploy"). The app itself runs as the runtime role.
+    DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = os.environ["DATABASE_ROLE"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
