@@ -30,6 +30,7 @@ from disclosure.core.money import format_wan, format_yuan
 from disclosure.exports import rows as exports
 from disclosure.exports import xlsx
 from disclosure.importing import ImportFileError, Record, disclosure_import_records
+from disclosure.importing.service import UNCHECKED
 from disclosure.models import (
     COUNT_FIELDS,
     Cell,
@@ -204,9 +205,10 @@ FORMATS = [FiguresCSV, FiguresXLSX]
 class FiguresResource(resources.ModelResource):
     """Import: the whole file into the form's agency and year. Export: long-layout rows."""
 
-    def __init__(self, *, agency=None, fiscal_year=None, **kwargs):
+    def __init__(self, *, agency=None, fiscal_year=None, expected_version=UNCHECKED, **kwargs):
         super().__init__(**kwargs)
         self.agency, self.fiscal_year = agency, fiscal_year
+        self.expected_version = expected_version  # the preview's, at the confirmation
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         # The service's one transaction and all-or-nothing rule, whatever the admin passes.
@@ -223,6 +225,7 @@ class FiguresResource(resources.ModelResource):
                 by=kwargs.get("user"),
                 dry_run=dry_run,
                 collect_rows=True,
+                expected_version=self.expected_version,
             )
         except (PermissionDenied, ImportFileError) as exc:
             result.append_base_error(Error(exc))

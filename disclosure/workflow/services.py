@@ -153,10 +153,17 @@ def disclosure_check_version(*, disclosure_id: int, version: int | None) -> None
 
 
 @transaction.atomic
-def disclosure_figures_changed(*, disclosure_id: int, by: AbstractBaseUser | None) -> list[Finding]:
-    """The disclosure's content changed (its page, one of its rows on the row's own page, or a
-    deletion): forms of the whole disclosure opened before are now stale, and the stored
-    findings are computed again. Returns the findings, for the caller to show.
+def disclosure_figures_changed(
+    *, disclosure_id: int, by: AbstractBaseUser | None, reconcile: bool = True
+) -> list[Finding]:
+    """The disclosure's content changed (its page, one of its rows on the row's own page, a
+    deletion, an import, rows laid out): forms of the whole disclosure opened before are now
+    stale, and the stored findings are computed again (unless `reconcile` is False: the
+    import benchmark times the check apart). Returns the findings, for the caller to show.
+
+    With disclosure_check_version, the one version service: every write path of a
+    disclosure's content checks the version its page carried (if it had a page) with that,
+    and ends here.
 
     `by` made the change; None only for trusted bulk loads. The caller has saved already, in
     this transaction: a user who may not edit the disclosure rolls the change back.
@@ -165,7 +172,7 @@ def disclosure_figures_changed(*, disclosure_id: int, by: AbstractBaseUser | Non
     if by is not None and not can_edit(by, disclosure):
         raise PermissionDenied("只能编辑本单位草稿或已退回的决算公开。")
     Disclosure.objects.filter(pk=disclosure_id).update(version=F("version") + 1)
-    return disclosure_reconcile(disclosure=disclosure)
+    return disclosure_reconcile(disclosure=disclosure) if reconcile else []
 
 
 @transaction.atomic
@@ -287,6 +294,8 @@ def disclosure_add_table_rows(*, disclosure: Disclosure, by: AbstractBaseUser) -
             row.save()
             by_name[(spec.side, spec.name)] = row
             created += 1
+    if created:
+        disclosure_figures_changed(disclosure_id=disclosure.pk, by=by)
     return created
 
 
