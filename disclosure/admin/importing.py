@@ -59,6 +59,7 @@ class FiguresImportForm(_TargetFields, ImportForm):
         self._user = user
         limit = settings.IMPORT_MAX_UPLOAD_BYTES // 2**20
         self.fields["import_file"].help_text = f"CSV 或 .xlsx，最大 {limit} MB。"
+        self.fields["import_file"].error_messages["empty"] = "文件是空的。"
         self._init_target(user, hidden=False)
         self.order_fields(["agency", "fiscal_year", "resource", "import_file", "format"])
 
@@ -170,11 +171,10 @@ class FiguresImportExportMixin(ImportExportMixin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
-        form = context.get("form")
-        if not context.get("confirm_form") and getattr(form, "cleaned_data", None):
-            token = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
-            if token:  # stored, and the preview found errors: nothing to confirm
-                import_upload_discard(by=request.user, token=token)
+        # The form drops a field it found errors in: the upload itself carries its token.
+        token = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if token and not context.get("confirm_form"):
+            import_upload_discard(by=request.user, token=token)  # nothing to confirm
         return response
 
     @method_decorator(require_POST)

@@ -137,6 +137,13 @@ class FiguresDataset(tablib.Dataset):
             )
 
 
+def _read(in_stream) -> list[Record]:
+    records = list(read_records(in_stream))
+    if not records:  # said here: django-import-export's own message is English
+        raise ImportFileError("文件中没有数据行。")
+    return records
+
+
 class FiguresCSV(base_formats.CSV):
     """CSV in UTF-8 (with or without BOM) or GB18030/GBK, read as bytes to detect which;
     written as the public CSV is: UTF-8 with BOM, CRLF."""
@@ -148,7 +155,7 @@ class FiguresCSV(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        return FiguresDataset(list(read_records(in_stream)))
+        return FiguresDataset(_read(in_stream))
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO(newline="")
@@ -167,7 +174,7 @@ class FiguresXLSX(base_formats.XLSX):
     """
 
     def create_dataset(self, in_stream):
-        return FiguresDataset(list(read_records(in_stream)))
+        return FiguresDataset(_read(in_stream))
 
     def export_data(self, dataset, **kwargs):
         kinds = [_xlsx_kind(header) for header in dataset.headers]
