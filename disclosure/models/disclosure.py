@@ -9,6 +9,7 @@ from bureaus.models import Agency
 from disclosure.core.audit import AuditTrail
 
 from .frozen import GuardedQuerySet, PublishedDisclosureError, refuse_unless_editable
+from .reference_frozen import YEAR_USED, FrozenOnceUsed, used_trigger
 from .states import EDITABLE_STATUSES, OPEN_STATUSES, DisclosureStatus, fields_allowed_to_change
 from .triggers import frozen_disclosure_triggers
 
@@ -24,7 +25,7 @@ class DisclosureFormat(models.TextChoices):
 THREE_PUBLIC_AMOUNT_IN_RECORD: dict[str, bool] = {}
 
 
-class FiscalYear(models.Model):
+class FiscalYear(FrozenOnceUsed):
     year = models.PositiveSmallIntegerField(
         "年度",
         unique=True,
@@ -56,7 +57,10 @@ class FiscalYear(models.Model):
     # Auditors see who opened a year and with which format and code version.
     history = AuditTrail()
 
+    used_lookup = ("fiscal_year", "pk")
+
     class Meta:
+        triggers = [used_trigger(YEAR_USED, what="年度")]
         verbose_name = "年度"
         verbose_name_plural = "年度"
         ordering = ["-year"]
