@@ -108,3 +108,19 @@ def test_members_climbing_out_of_a_bulk_zip_are_refused(tmp_path, seed):
     assert failure is not None and "2 个文件导入失败" in str(failure)
     assert err.count("可疑") == 2
     assert figures(seed) == before
+
+
+def test_formula_like_text_in_a_name_is_kept_as_text_and_exported_inert(seed):
+    """Decided: a formula in a name is not refused (a name may start with "="); it is stored as
+    typed, never evaluated, and every export marks it as text for spreadsheets."""
+    from disclosure.exports import rows as exports
+    from disclosure.importing import disclosure_import
+    from disclosure.models import ExpenditureLine
+
+    name = "=cmd|' /C calc'!A0"
+    data = text_csv([[*GOOD[:4], name, *GOOD[5:]]], header=HEADER)
+    report = disclosure_import(agency=seed.agency, fiscal_year=seed.fiscal_year, file=data, by=None)
+    assert report.ok, report.errors
+    assert ExpenditureLine.objects.filter(disclosure=seed, name=name).exists()
+    lines = "".join(exports.csv_lines(exports.figure_rows(Disclosure.objects.filter(pk=seed.pk))))
+    assert f"'{name}" in lines or f"\"'{name}" in lines
