@@ -59,7 +59,8 @@ _IGNORE_BLOCK = """                    IF ({ignore_func_name}(TG_NAME) IS TRUE) 
 
 
 class UnignorableTriggerSql(compiler.UpsertTriggerSql):
-    """pgtrigger's installation SQL without the `pgtrigger.ignore` check."""
+    """pgtrigger's installation SQL without the `pgtrigger.ignore` check. Migrations name this
+    class by its path (0015 on): keep its name and module."""
 
     def get_template(self) -> str:
         template = super().get_template()
