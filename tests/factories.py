@@ -167,7 +167,11 @@ def user_in_role(role: str, *, agencies=(), **kwargs):
         from django.apps import apps
 
         importlib.import_module("disclosure.migrations.0008_roles").create_roles(apps, None)
-        for later in ("0013_reviewers_open_years", "0014_finding_acknowledgements"):
+        for later in (
+            "0013_reviewers_open_years",
+            "0014_finding_acknowledgements",
+            "0020_reference_history_grants",
+        ):
             importlib.import_module(f"disclosure.migrations.{later}").grant(apps, None)
     user.groups.add(Group.objects.get(name=role))
     for agency in agencies:

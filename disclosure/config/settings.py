@@ -150,6 +150,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
+if os.environ.get("DATABASE_ROLE"):
+    # Migrations run as the tables' owner role (NOLOGIN): the login role SETs ROLE to it
+    # (`manage.py db_roles`, README "Deploy"). The app itself runs as the runtime role.
+    DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = os.environ["DATABASE_ROLE"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -254,6 +258,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The largest file the admin's import accepts (a real agency's workbook is well under 1 MB);
 # bigger loads go through `manage.py import_disclosures`.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 2**20
+# An upload previewed and not confirmed is deleted after this long (importing/uploads.py).
+IMPORT_UPLOAD_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MINUTES", "30"))
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the change permission (admin/importing.py also asks for add and delete);
 # exporting needs view. A view-only user gets 403 on the import pages.

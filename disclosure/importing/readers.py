@@ -8,6 +8,7 @@ sheet whose first row carries the long layout's headers, or one sheet per public
 import codecs
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,13 @@ from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
 
+from .archives import check_members
 from .records import ImportFileError, Record, header_fields
 
+logger = logging.getLogger(__name__)
 ENCODING_ERROR = "无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。"
 SAMPLE = 1 << 16
-ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a member first, or an empty archive
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 # An .xlsx is a zip of XML files: a small upload can unpack to gigabytes (a zip bomb) or define
 # XML entities that expand exponentially (billion laughs, XXE). openpyxl parses through defusedxml
@@ -83,7 +86,10 @@ def csv_records(stream: BinaryIO) -> Iterator[Record]:
         fields = header_fields(header)
         width, every_column_named = len(fields), all(fields)
         for cells in reader:
-            if not "".join(cells).strip():
+            joined = "".join(cells)
+            if "\x00" in joined:  # Python's csv passes NUL through since 3.11
+                raise ImportFileError(f"第 {reader.line_num} 行含有空字符（NUL），{ENCODING_ERROR}")
+            if not joined.strip():
                 continue
             if len(cells) > width and "".join(cells[width:]).strip():
                 raise ImportFileError(f"第 {reader.line_num} 行的列数多于表头。")
@@ -95,9 +101,25 @@ def csv_records(stream: BinaryIO) -> Iterator[Record]:
     except UnicodeDecodeError:
         raise ImportFileError(f"第 {reader.line_num + 1} 行附近{ENCODING_ERROR}") from None
     except csv.Error as exc:
-        raise ImportFileError(f"第 {reader.line_num} 行不是有效的 CSV：{exc}") from None
+        raise ImportFileError(_csv_error(reader.line_num, exc)) from None
     finally:
         text.detach()
+
+
+def _csv_error(line: int, exc: csv.Error) -> str:
+    """csv's own messages are English; the ones a file can cause, in Chinese."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (
+            f"第 {line + 1} 行附近有单元格过长（超过 {csv.field_size_limit():,} 个字符）："
+            "请检查文件是否按导入模板填写。"
+        )
+    if "NUL" in text:
+        return f"第 {line + 1} 行附近含有空字符（NUL），{ENCODING_ERROR}"
+    return (
+        f"第 {line + 1} 行附近不是有效的 CSV（引号或分隔符不成对）："
+        "请用 Excel 另存为 CSV 后再导入。"
+    )
 
 
 def check_archive(stream: BinaryIO, *, what: str = "该 Excel 文件") -> None:
@@ -105,10 +127,15 @@ def check_archive(stream: BinaryIO, *, what: str = "该 Excel 文件") -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
+            _check_sizes(members, what)
+            check_members(archive)  # macros, paths, DTDs (archives.py)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportFileError(f"无法打开{what}：请确认没有损坏。") from exc
     finally:
         stream.seek(0)
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], what: str) -> None:
     unpacked = sum(m.file_size for m in members)
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportFileError(
@@ -127,8 +154,19 @@ def xlsx_records(stream: BinaryIO) -> Iterator[Record]:
     check_archive(stream)
     try:
         yield from _xlsx_records(stream)
+    except ImportFileError:
+        raise
     except DefusedXmlException as exc:
         raise ImportFileError(UNSAFE_XML) from exc
+    except Exception as exc:
+        # openpyxl reads the sheets lazily: damaged XML or a member that is not what it says
+        # (ParseError, BadZipFile "Bad CRC-32", zlib.error, KeyError …) surfaces mid-file.
+        if _refused_xml(exc):
+            raise ImportFileError(UNSAFE_XML) from exc
+        logger.info("unreadable workbook: %r", exc)
+        raise ImportFileError(
+            "无法打开该 Excel 文件：其中的内容已损坏，请在 Excel 中另存后再导入。"
+        ) from exc
 
 
 def _refused_xml(exc: BaseException | None) -> bool:

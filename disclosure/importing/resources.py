@@ -30,6 +30,7 @@ from disclosure.core.money import format_wan, format_yuan
 from disclosure.exports import rows as exports
 from disclosure.exports import xlsx
 from disclosure.importing import ImportFileError, Record, disclosure_import_records
+from disclosure.importing.service import UNCHECKED
 from disclosure.models import (
     COUNT_FIELDS,
     Cell,
@@ -136,6 +137,13 @@ class FiguresDataset(tablib.Dataset):
             )
 
 
+def _read(in_stream) -> list[Record]:
+    records = list(read_records(in_stream))
+    if not records:  # said here: django-import-export's own message is English
+        raise ImportFileError("文件中没有数据行。")
+    return records
+
+
 class FiguresCSV(base_formats.CSV):
     """CSV in UTF-8 (with or without BOM) or GB18030/GBK, read as bytes to detect which;
     written as the public CSV is: UTF-8 with BOM, CRLF."""
@@ -147,7 +155,7 @@ class FiguresCSV(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        return FiguresDataset(list(read_records(in_stream)))
+        return FiguresDataset(_read(in_stream))
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO(newline="")
@@ -166,7 +174,7 @@ class FiguresXLSX(base_formats.XLSX):
     """
 
     def create_dataset(self, in_stream):
-        return FiguresDataset(list(read_records(in_stream)))
+        return FiguresDataset(_read(in_stream))
 
     def export_data(self, dataset, **kwargs):
         kinds = [_xlsx_kind(header) for header in dataset.headers]
@@ -204,9 +212,10 @@ FORMATS = [FiguresCSV, FiguresXLSX]
 class FiguresResource(resources.ModelResource):
     """Import: the whole file into the form's agency and year. Export: long-layout rows."""
 
-    def __init__(self, *, agency=None, fiscal_year=None, **kwargs):
+    def __init__(self, *, agency=None, fiscal_year=None, expected_version=UNCHECKED, **kwargs):
         super().__init__(**kwargs)
         self.agency, self.fiscal_year = agency, fiscal_year
+        self.expected_version = expected_version  # the preview's, at the confirmation
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         # The service's one transaction and all-or-nothing rule, whatever the admin passes.
@@ -223,6 +232,7 @@ class FiguresResource(resources.ModelResource):
                 by=kwargs.get("user"),
                 dry_run=dry_run,
                 collect_rows=True,
+                expected_version=self.expected_version,
             )
         except (PermissionDenied, ImportFileError) as exc:
             result.append_base_error(Error(exc))

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from bureaus.models import Agency
 from disclosure.access import can_import_into
 from disclosure.models import Disclosure, FiscalYear
 from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
-from disclosure.workflow.services import disclosure_figures_changed
+from disclosure.workflow.services import disclosure_check_version, disclosure_figures_changed
 
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
@@ -32,6 +32,11 @@ from .sync import CellSync, LineSync, Outcomes, ThreePublicSync
 from .writing import immediate_checks, new_writer
 
 MAX_ERRORS = 200  # listed; the rest are counted
+UNCHECKED = object()  # expected_version: no page to compare with (previews, the command line)
+STALE_PREVIEW = (
+    "预览之后该决算已被他人修改（或导入），为避免覆盖他人的修改，本次导入未执行："
+    "请重新上传文件并预览。"
+)
 
 
 class ErrorCollector:
@@ -91,6 +96,7 @@ def disclosure_import(
     progress: Callable[[int], None] | None = None,
     reconcile: bool = True,
     fast: bool = False,
+    expected_version=UNCHECKED,
 ) -> ImportReport:
     """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
     the year. `by` is the user importing; None only for trusted bulk loads (the command line).
@@ -105,6 +111,7 @@ def disclosure_import(
         progress=progress,
         reconcile=reconcile,
         fast=fast,
+        expected_version=expected_version,
     )
 
 
@@ -119,10 +126,13 @@ def disclosure_import_records(
     progress: Callable[[int], None] | None = None,
     reconcile: bool = True,
     fast: bool = False,
+    expected_version=UNCHECKED,
 ) -> ImportReport:
-    """`reconcile=False` leaves the figures unchecked (the disclosure page says so) and its
-    version as it was, for a caller that checks them itself afterwards, e.g. the benchmark,
-    which times the check apart. `fast=True` writes the statement lines with the COPY writer
+    """`reconcile=False` leaves the figures unchecked (the disclosure page says so), for a
+    caller that checks them itself afterwards, e.g. the benchmark, which times the check
+    apart; the version moves on all the same. `expected_version` is the version of the open
+    revision the preview saw (None: there was none): the admin's confirmation is refused if
+    anyone changed the disclosure since. `fast=True` writes the statement lines with the COPY writer
     on PostgreSQL (a thread, and the process's switch interval changed: writing.py); only the
     command line's bulk loads ask for it, never a web worker."""
     if by is not None and not importable_agencies(by).filter(pk=agency.pk).exists():
@@ -133,7 +143,7 @@ def disclosure_import_records(
     outcomes = Outcomes(collect_rows)
     try:
         with transaction.atomic():
-            report.disclosure = _disclosure(agency, fiscal_year, by)
+            report.disclosure = _disclosure(agency, fiscal_year, by, expected_version)
             with immediate_checks():
                 _run(report, records, errors, outcomes, progress, new_writer(fast=fast))
             if errors.any() or dry_run:
@@ -141,8 +151,9 @@ def disclosure_import_records(
             # Imports bypass the admin's save: forms of the disclosure opened before are stale
             # now, and the figures are checked, so the admin, the auditors' page and the
             # public page show the findings of what was imported.
-            if reconcile:
-                disclosure_figures_changed(disclosure_id=report.disclosure.pk, by=by)
+            disclosure_figures_changed(
+                disclosure_id=report.disclosure.pk, by=by, reconcile=reconcile
+            )
             report.written = True
     except _Rollback:
         pass
@@ -162,7 +173,16 @@ def disclosure_import_records(
     return report
 
 
-def _disclosure(agency: Agency, fiscal_year: FiscalYear, by) -> Disclosure:
+def open_revision_version(agency: Agency, fiscal_year: FiscalYear) -> int | None:
+    """The version of the revision an import would write into now (None: none yet), for the
+    admin's confirmation to compare with (expected_version)."""
+    revisions = Disclosure.objects.filter(
+        agency=agency, fiscal_year=fiscal_year, status__in=OPEN_STATUSES
+    )
+    return revisions.order_by("-revision").values_list("version", flat=True).first()
+
+
+def _disclosure(agency: Agency, fiscal_year: FiscalYear, by, expected_version) -> Disclosure:
     """The revision to import into: the open draft (or returned one), created if the agency
     has no disclosure for the year. A published disclosure is never changed by an import.
 
@@ -170,6 +190,8 @@ def _disclosure(agency: Agency, fiscal_year: FiscalYear, by) -> Disclosure:
     """
     revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year)
     disclosure = revisions.filter(status__in=OPEN_STATUSES).order_by("-revision").first()
+    if expected_version is not UNCHECKED:
+        _check_version(disclosure, expected_version)
     if disclosure is None:
         if revisions.exists():
             raise ImportFileError(
@@ -188,6 +210,19 @@ def _disclosure(agency: Agency, fiscal_year: FiscalYear, by) -> Disclosure:
     if by is not None and not can_import_into(by, disclosure):
         raise ImportFileError("只能向本单位的草稿或已退回的决算公开导入数据。")
     return disclosure
+
+
+def _check_version(disclosure: Disclosure | None, expected: int | None) -> None:
+    """The workflow's one version check; a revision created or deleted since the preview is
+    a change too."""
+    if disclosure is None or expected is None:
+        if disclosure is not None or expected is not None:
+            raise ImportFileError(STALE_PREVIEW)
+        return
+    try:
+        disclosure_check_version(disclosure_id=disclosure.pk, version=expected)
+    except ValidationError:
+        raise ImportFileError(STALE_PREVIEW) from None
 
 
 def _run(report, records, errors, outcomes, progress, writer) -> None:

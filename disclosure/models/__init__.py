@@ -50,6 +50,7 @@ from .states import (
     DisclosureStatus,
 )
 from .tables import ROW_OWNER_SQL, Cell, ReportRow, TableNote
+from .uploads import ImportUpload
 
 __all__ = [
     "FindingAcknowledgement",
@@ -79,6 +80,7 @@ __all__ = [
     "FigureUnit",
     "FiscalYear",
     "GlossaryTerm",
+    "ImportUpload",
     "LEVELS",
     "Measure",
     "NarrativeFigure",

@@ -4,6 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from disclosure.core.audit import AuditTrail
+
+from .reference_frozen import CODE_USED, VERSION_USED, FrozenOnceUsed, used_trigger
+
 CODE_FORMAT = RegexValidator(
     r"^(\d{3}|\d{5}|\d{7})$", "科目编码应为 3 位（类）、5 位（款）或 7 位（项）数字。"
 )
@@ -25,7 +29,7 @@ class KeyManager(models.Manager):
         return self.get(key=key)
 
 
-class CodeVersion(models.Model):
+class CodeVersion(FrozenOnceUsed):
     """A version of 政府收支分类科目: codes are stable, names change (2014 set, 2018+ set)."""
 
     key = models.SlugField("版本标识", max_length=20, unique=True)
@@ -34,7 +38,11 @@ class CodeVersion(models.Model):
 
     objects = KeyManager()
 
+    used_lookup = ("fiscal_year__code_version", "pk")
+    history = AuditTrail()
+
     class Meta:
+        triggers = [used_trigger(VERSION_USED, what="科目版本")]
         verbose_name = "科目版本"
         verbose_name_plural = "科目版本"
         ordering = ["first_year"]
@@ -51,7 +59,7 @@ class CodeManager(models.Manager):
         return self.get(version__key=version, scheme=scheme, code=code)
 
 
-class ClassificationCode(models.Model):
+class ClassificationCode(FrozenOnceUsed):
     version = models.ForeignKey(
         CodeVersion, verbose_name="科目版本", on_delete=models.PROTECT, related_name="codes"
     )
@@ -66,7 +74,11 @@ class ClassificationCode(models.Model):
 
     objects = CodeManager()
 
+    used_lookup = ("fiscal_year__code_version", "version_id")
+    history = AuditTrail()
+
     class Meta:
+        triggers = [used_trigger(CODE_USED, what="科目")]
         verbose_name = "政府收支分类科目"
         verbose_name_plural = "政府收支分类科目"
         ordering = ["version", "scheme", "code"]

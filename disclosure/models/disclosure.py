@@ -8,13 +8,10 @@ from django.urls import reverse
 from bureaus.models import Agency
 from disclosure.core.audit import AuditTrail
 
-from .frozen import (
-    GuardedQuerySet,
-    PublishedDisclosureError,
-    frozen_disclosure_trigger,
-    refuse_unless_editable,
-)
+from .frozen import GuardedQuerySet, PublishedDisclosureError, refuse_unless_editable
+from .reference_frozen import YEAR_USED, FrozenOnceUsed, used_trigger
 from .states import EDITABLE_STATUSES, OPEN_STATUSES, DisclosureStatus, fields_allowed_to_change
+from .triggers import frozen_disclosure_triggers
 
 
 class DisclosureFormat(models.TextChoices):
@@ -28,7 +25,7 @@ class DisclosureFormat(models.TextChoices):
 THREE_PUBLIC_AMOUNT_IN_RECORD: dict[str, bool] = {}
 
 
-class FiscalYear(models.Model):
+class FiscalYear(FrozenOnceUsed):
     year = models.PositiveSmallIntegerField(
         "年度",
         unique=True,
@@ -60,7 +57,10 @@ class FiscalYear(models.Model):
     # Auditors see who opened a year and with which format and code version.
     history = AuditTrail()
 
+    used_lookup = ("fiscal_year", "pk")
+
     class Meta:
+        triggers = [used_trigger(YEAR_USED, what="年度")]
         verbose_name = "年度"
         verbose_name_plural = "年度"
         ordering = ["-year"]
@@ -178,7 +178,7 @@ class Disclosure(models.Model):
                 violation_error_message="请填写更正原因。",
             ),
         ]
-        triggers = [frozen_disclosure_trigger()]
+        triggers = frozen_disclosure_triggers()
 
     def __str__(self) -> str:
         revision = f"（第{self.revision}版）" if self.revision > 1 else ""

@@ -5,10 +5,13 @@ A public table is rows × columns and a figure is a cell (DOMAIN.md §7).
 
 from django.db import models
 
+from disclosure.core.audit import AuditTrail
+
 from .codes import KeyManager
+from .reference_frozen import FORMAT_USED, SPEC_USED, TABLE_USED, FrozenOnceUsed, used_trigger
 
 
-class ReportFormat(models.Model):
+class ReportFormat(FrozenOnceUsed):
     """A set of public tables, e.g. 上海市 2024 年度部门决算 (公开01–09表)."""
 
     key = models.SlugField("格式标识", max_length=40, unique=True)
@@ -16,7 +19,11 @@ class ReportFormat(models.Model):
 
     objects = KeyManager()
 
+    used_lookup = ("fiscal_year__report_format", "pk")
+    history = AuditTrail()
+
     class Meta:
+        triggers = [used_trigger(FORMAT_USED, what="公开格式")]
         verbose_name = "公开格式"
         verbose_name_plural = "公开格式"
 
@@ -45,7 +52,7 @@ class RowSource(models.TextChoices):
     ECONOMIC = "economic", "经济分类科目"
 
 
-class TableSpec(models.Model):
+class TableSpec(FrozenOnceUsed):
     report_format = models.ForeignKey(
         ReportFormat, verbose_name="公开格式", on_delete=models.CASCADE, related_name="tables"
     )
@@ -58,7 +65,12 @@ class TableSpec(models.Model):
 
     objects = TableManager()
 
+    used_lookup = ("fiscal_year__report_format", "report_format_id")
+    insert_frozen = True
+    history = AuditTrail()
+
     class Meta:
+        triggers = [used_trigger(TABLE_USED, what="公开表", insert=True)]
         verbose_name = "公开表"
         verbose_name_plural = "公开表"
         ordering = ["report_format", "number"]
@@ -80,7 +92,7 @@ class Measure(models.TextChoices):
     BUDGET = "budget", "预算数"
 
 
-class ColumnSpec(models.Model):
+class ColumnSpec(FrozenOnceUsed):
     table = models.ForeignKey(TableSpec, on_delete=models.CASCADE, related_name="columns")
     order = models.PositiveSmallIntegerField("顺序")
     label = models.CharField("栏目", max_length=50)
@@ -99,7 +111,12 @@ class ColumnSpec(models.Model):
 
     objects = ColumnManager()
 
+    used_lookup = ("fiscal_year__report_format__tables", "table_id")
+    insert_frozen = True
+    history = AuditTrail()
+
     class Meta:
+        triggers = [used_trigger(SPEC_USED, what="栏目", insert=True)]
         verbose_name = "表栏目"
         verbose_name_plural = "表栏目"
         ordering = ["table", "order"]
@@ -122,7 +139,7 @@ class RowRole(models.TextChoices):
     TOTAL = "total", "合计"
 
 
-class RowSpec(models.Model):
+class RowSpec(FrozenOnceUsed):
     """A fixed row of a table's template (年初结转和结余, 本年收入合计, 一般公共服务支出 …)."""
 
     table = models.ForeignKey(TableSpec, on_delete=models.CASCADE, related_name="row_specs")
@@ -135,7 +152,12 @@ class RowSpec(models.Model):
     role = models.CharField("类型", max_length=10, choices=RowRole.choices, blank=True)
     parent_name = models.CharField("上级项目", max_length=100, blank=True)
 
+    used_lookup = ("fiscal_year__report_format__tables", "table_id")
+    insert_frozen = True
+    history = AuditTrail()
+
     class Meta:
+        triggers = [used_trigger(SPEC_USED, what="固定行", insert=True)]
         verbose_name = "固定行"
         verbose_name_plural = "固定行"
         ordering = ["table", "order"]

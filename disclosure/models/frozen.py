@@ -7,11 +7,11 @@ layers refuse everything else:
    save() overrides are justified, because the rule is an invariant of the data, whoever writes.
 2. GuardedQuerySet: `update()`, `bulk_update()`, `bulk_create()` and `delete()` refuse rows of a
    locked disclosure, so imports and bulk paths cannot slip past the model guards.
-3. On PostgreSQL, triggers (django-pgtrigger) refuse UPDATE and DELETE of a published or
-   superseded disclosure and of its rows, even for raw SQL. The only change they let through
-   is the workflow's own: published → superseded when a correction is published. INSERT is not
-   refused there, so `loaddata` can still load historical, already-published documents; inserts
-   through Django are refused by layers 1 and 2.
+3. On PostgreSQL, triggers (triggers.py) refuse UPDATE, DELETE and TRUNCATE of a published
+   or superseded disclosure and of its rows, and INSERT of rows into one, even for raw SQL and
+   whatever `pgtrigger.ignore` says. The only change they let through is the workflow's own:
+   published → superseded when a correction is published; `loaddata` of already-published
+   documents goes through the tables' owner's door (triggers.owner_maintenance).
 
 A row may widen the statuses it is written in (`writable_statuses`): a reviewer's
 FindingAcknowledgement is recorded while the disclosure is submitted, and freezes with it.
@@ -22,14 +22,14 @@ it reaches the disclosure through another row, as WorkTaskItem does through its 
 
 from collections.abc import Iterable
 
-import pgtrigger
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from disclosure.core.audit import AuditTrail
 
-from .states import EDITABLE_STATUSES, FROZEN_STATUSES, LOCKED_MESSAGE, SUPERSEDE_FIELDS
+from .states import EDITABLE_STATUSES, LOCKED_MESSAGE
+from .triggers import frozen_part_triggers
 
 
 class PublishedDisclosureError(ValidationError):
@@ -156,67 +156,6 @@ class GuardedQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-# --- PostgreSQL triggers -----------------------------------------------------------------------
-
-_FROZEN_SQL = ", ".join(f"'{status}'" for status in FROZEN_STATUSES)
-_RAISE = (
-    "RAISE EXCEPTION USING ERRCODE = 'restrict_violation', MESSAGE = "
-    "'已发布的决算公开及其数字不能修改或删除；如需更正，请发起更正，生成新的修订版。';"
-)
-_KEEP = "'{" + ",".join(sorted(SUPERSEDE_FIELDS)) + "}'::text[]"
-
-
-def frozen_disclosure_trigger() -> pgtrigger.Trigger:
-    """On the disclosure row: frozen once published; superseding changes only the status."""
-    func = f"""
-        IF OLD.status IN ({_FROZEN_SQL}) THEN
-            IF TG_OP = 'DELETE' THEN {_RAISE} END IF;
-            IF (to_jsonb(NEW) - 'updated_at') IS DISTINCT FROM (to_jsonb(OLD) - 'updated_at')
-               AND NOT (
-                   OLD.status = 'published' AND NEW.status = 'superseded'
-                   AND (to_jsonb(NEW) - {_KEEP}) = (to_jsonb(OLD) - {_KEEP})
-               )
-            THEN {_RAISE} END IF;
-        END IF;
-        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-        RETURN NEW;
-    """
-    return pgtrigger.Trigger(
-        name="frozen_once_published",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Update | pgtrigger.Delete,
-        func=func,
-    )
-
-
-def frozen_part_trigger(owner_sql: str = "{row}.disclosure_id") -> pgtrigger.Trigger:
-    """On a row of a disclosure: frozen with it. `owner_sql` gives the disclosure id of {row}."""
-
-    def frozen(row: str) -> str:
-        owner = owner_sql.format(row=row)
-        return (
-            f"EXISTS (SELECT 1 FROM disclosure_disclosure"
-            f" WHERE id = {owner} AND status IN ({_FROZEN_SQL}))"
-        )
-
-    # An UPDATE that changes nothing (loading the seed fixture twice) is harmless and allowed.
-    func = f"""
-        IF TG_OP = 'UPDATE' THEN
-            IF to_jsonb(NEW) = to_jsonb(OLD) THEN RETURN NEW; END IF;
-            IF {frozen("NEW")} THEN {_RAISE} END IF;
-        END IF;
-        IF {frozen("OLD")} THEN {_RAISE} END IF;
-        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-        RETURN NEW;
-    """
-    return pgtrigger.Trigger(
-        name="frozen_with_disclosure",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Update | pgtrigger.Delete,
-        func=func,
-    )
-
-
 class DisclosurePart(models.Model):
     """A row that belongs to one disclosure: audited, and frozen when the disclosure is.
 
@@ -239,7 +178,7 @@ class DisclosurePart(models.Model):
         abstract = True
         # Django's own bulk paths (e.g. RelatedManager.add) use the base manager: guard it too.
         base_manager_name = "objects"
-        triggers = [frozen_part_trigger()]
+        triggers = frozen_part_triggers()
 
     def save(self, *args, **kwargs):
         ids = [owning_disclosure_id(self), self._stored_disclosure_id()]

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from .frozen import DisclosurePart, frozen_part_trigger
+from .frozen import DisclosurePart
+from .triggers import frozen_part_triggers
 
 SECTION_OWNER_SQL = (
     "(SELECT disclosure_id FROM disclosure_explanationsection WHERE id = {row}.section_id)"
@@ -134,7 +135,7 @@ class ExplanationParagraph(DisclosurePart):
     class Meta(DisclosurePart.Meta):
         verbose_name = "段落"
         verbose_name_plural = "段落"
-        triggers = [frozen_part_trigger(SECTION_OWNER_SQL)]
+        triggers = frozen_part_triggers(SECTION_OWNER_SQL)
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:

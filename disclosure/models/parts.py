@@ -6,7 +6,8 @@ from django.db import models
 
 from .disclosure import THREE_PUBLIC_AMOUNT_IN_RECORD, Disclosure
 from .fields import NON_NEGATIVE, NON_NEGATIVE_COUNT, non_negative
-from .frozen import DisclosurePart, frozen_part_trigger
+from .frozen import DisclosurePart
+from .triggers import frozen_part_triggers
 
 
 class StaffingKind(models.TextChoices):
@@ -87,7 +88,7 @@ class WorkTaskItem(DisclosurePart):
         verbose_name = "工作任务子项"
         verbose_name_plural = "工作任务子项"
         ordering = ["order", "pk"]
-        triggers = [frozen_part_trigger(TASK_OWNER_SQL)]
+        triggers = frozen_part_triggers(TASK_OWNER_SQL)
 
     def __str__(self) -> str:
         return f"（{self.order}）{self.text[:20]}"

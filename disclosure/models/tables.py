@@ -9,7 +9,8 @@ from disclosure.core.rows import row_key
 from .codes import CODE_FORMAT, LEVELS, ClassificationCode, check_classification
 from .fields import NON_NEGATIVE_MESSAGE
 from .formats import ColumnSpec, RowRole, TableSpec
-from .frozen import DisclosurePart, frozen_part_trigger
+from .frozen import DisclosurePart
+from .triggers import frozen_part_triggers
 
 # Cells and paragraphs reach their disclosure through their row or section.
 ROW_OWNER_SQL = "(SELECT disclosure_id FROM disclosure_reportrow WHERE id = {row}.row_id)"
@@ -94,7 +95,7 @@ class Cell(DisclosurePart):
     class Meta(DisclosurePart.Meta):
         verbose_name = "数字"
         verbose_name_plural = "数字"
-        triggers = [frozen_part_trigger(ROW_OWNER_SQL)]
+        triggers = frozen_part_triggers(ROW_OWNER_SQL)
         constraints = [
             models.UniqueConstraint(fields=["row", "column"], name="cell_once"),
             models.CheckConstraint(condition=Q(amount_yuan__gte=0), name="cell_amount_gte_0"),

@@ -35,6 +35,7 @@ from disclosure.models.states import (
     SUPERSEDE,
     Transition,
 )
+from disclosure.models.triggers import superseding
 from disclosure.reconciliation.engine import Finding, reconcile
 from disclosure.reconciliation.selectors import load_facts
 from disclosure.reconciliation.services import disclosure_reconcile
@@ -152,10 +153,17 @@ def disclosure_check_version(*, disclosure_id: int, version: int | None) -> None
 
 
 @transaction.atomic
-def disclosure_figures_changed(*, disclosure_id: int, by: AbstractBaseUser | None) -> list[Finding]:
-    """The disclosure's content changed (its page, one of its rows on the row's own page, or a
-    deletion): forms of the whole disclosure opened before are now stale, and the stored
-    findings are computed again. Returns the findings, for the caller to show.
+def disclosure_figures_changed(
+    *, disclosure_id: int, by: AbstractBaseUser | None, reconcile: bool = True
+) -> list[Finding]:
+    """The disclosure's content changed (its page, one of its rows on the row's own page, a
+    deletion, an import, rows laid out): forms of the whole disclosure opened before are now
+    stale, and the stored findings are computed again (unless `reconcile` is False: the
+    import benchmark times the check apart). Returns the findings, for the caller to show.
+
+    With disclosure_check_version, the one version service: every write path of a
+    disclosure's content checks the version its page carried (if it had a page) with that,
+    and ends here.
 
     `by` made the change; None only for trusted bulk loads. The caller has saved already, in
     this transaction: a user who may not edit the disclosure rolls the change back.
@@ -164,7 +172,7 @@ def disclosure_figures_changed(*, disclosure_id: int, by: AbstractBaseUser | Non
     if by is not None and not can_edit(by, disclosure):
         raise PermissionDenied("只能编辑本单位草稿或已退回的决算公开。")
     Disclosure.objects.filter(pk=disclosure_id).update(version=F("version") + 1)
-    return disclosure_reconcile(disclosure=disclosure)
+    return disclosure_reconcile(disclosure=disclosure) if reconcile else []
 
 
 @transaction.atomic
@@ -237,7 +245,10 @@ def _supersede(previous: Disclosure, *, by, revision: int) -> None:
     _require_source(previous, SUPERSEDE)
     previous.status = SUPERSEDE.target
     # Before the correction is published: one published revision per agency-year, always.
-    _save_step(previous, by=by, reason=f"被第{revision}版更正取代", fields=["status"])
+    # On PostgreSQL the freeze lets a published revision be superseded only with this marker,
+    # and only if its correction is published by COMMIT (models/triggers.py).
+    with superseding(previous.pk):
+        _save_step(previous, by=by, reason=f"被第{revision}版更正取代", fields=["status"])
 
 
 # --- standard-format tables ----------------------------------------------------------------------
@@ -283,6 +294,8 @@ def disclosure_add_table_rows(*, disclosure: Disclosure, by: AbstractBaseUser) -
             row.save()
             by_name[(spec.side, spec.name)] = row
             created += 1
+    if created:
+        disclosure_figures_changed(disclosure_id=disclosure.pk, by=by)
     return created
 
 

@@ -31,6 +31,8 @@ from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
 
 SUFFIXES = (".csv", ".xlsx")
+# Found and reported as refused (macros, the old binary format), never silently skipped.
+REFUSED_SUFFIXES = (".xlsm", ".xls")
 # A zip member larger than this unpacked is refused before anything is written to disk.
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
 
@@ -106,12 +108,14 @@ def _files(path: Path):
     """(display name, opener) for every CSV/XLSX in a folder (recursively) or a zip."""
     if path.is_dir():
         for file in sorted(path.rglob("*")):
-            if file.suffix.lower() in SUFFIXES and not file.name.startswith(("~$", ".")):
+            if file.suffix.lower() in SUFFIXES + REFUSED_SUFFIXES and not file.name.startswith(
+                ("~$", ".")
+            ):
                 yield str(file.relative_to(path)), (lambda f=file: open(f, "rb"))
     elif zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
         archive = zipfile.ZipFile(path)
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if info.filename.lower().endswith(SUFFIXES) and not info.is_dir():
+            if info.filename.lower().endswith(SUFFIXES + REFUSED_SUFFIXES) and not info.is_dir():
                 yield _zip_name(info), (lambda i=info: _spooled(archive, i))
         # Sizes are checked per member when it is opened (below): a bomb is one bad file.
     elif path.is_file() and path.suffix.lower() in SUFFIXES:
@@ -124,8 +128,13 @@ def _spooled(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
     """A zip member as a seekable temporary file: read twice, never whole into memory.
 
     Its declared size is checked first, and the copy stops at that size whatever the member
-    really unpacks to, so a 2 MB zip cannot write 2 GiB to disk.
+    really unpacks to, so a 2 MB zip cannot write 2 GiB to disk. Members are never written
+    under their own names, but a name that climbs out of the archive is refused all the same:
+    nobody makes such a zip by accident.
     """
+    parts = info.filename.replace("\\", "/").split("/")
+    if info.filename.startswith(("/", "\\")) or ".." in parts:
+        raise ImportFileError(f"压缩包中的路径“{info.filename[:80]}”可疑，未导入。")
     if info.file_size > MAX_MEMBER_BYTES:
         raise ImportFileError(
             f"解压后有 {info.file_size // 2**20} MB，超过单个文件的上限 "
@@ -233,7 +242,9 @@ def _target(stream) -> tuple[Agency, FiscalYear]:
 
 
 def _named(records) -> tuple[Agency, FiscalYear]:
+    any_record = False
     for record in records:
+        any_record = True
         name = unstated(str(record.get("agency") or "").strip())
         try:
             year = parse_year(record.get("year"))
@@ -248,6 +259,8 @@ def _named(records) -> tuple[Agency, FiscalYear]:
         if fiscal_year is None:
             raise ImportFileError(f"{year} 年度不存在：请先在管理后台添加该年度。")
         return agency, fiscal_year
+    if not any_record:
+        raise ImportFileError("文件中没有数据行。")
     raise ImportFileError(
         "文件中没有写明单位和年度：请在文件中写明（如“部门：… 2024年度”），"
         "或在命令行用 --agency 单位标识 --year 年度 指定。"
