@@ -150,11 +150,14 @@ def test_query_count_is_fixed(client, seed, django_assert_max_num_queries):
         assert client.get(big.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/", "/agencies/liyang-xinfang/", "/years/2014/"])
-def test_list_pages_query_count(client, seed, url, django_assert_max_num_queries):
+# The agency page also draws its 三公 by year (the years' records and their findings).
+@pytest.mark.parametrize(
+    "url, limit", [("/", 4), ("/agencies/liyang-xinfang/", 5), ("/years/2014/", 4)]
+)
+def test_list_pages_query_count(client, seed, url, limit, django_assert_max_num_queries):
     for _ in range(5):
         DisclosureFactory(status="published")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(limit):
         assert client.get(url).status_code == 200
 
 

@@ -81,8 +81,9 @@ def test_a_disclosure_never_checked_does_not_claim_to_be_consistent(client, seed
     assert "本决算尚未经过自动核对。" in shown and "未发现" not in shown
 
 
-def test_public_page_reads_the_findings_in_one_query(client, reconciled):
+def test_public_page_reads_the_findings_in_one_query(client, reconciled, settings):
     seed, _ = reconciled
+    settings.CACHE_SECONDS = 0  # the page rendered each time, not served from the page cache
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
