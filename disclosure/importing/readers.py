@@ -19,6 +19,10 @@ from defusedxml import DefusedXmlException
 from .archives import check_members
 from .records import ImportFileError, Record, header_fields
 
+# The longest cell a CSV may hold: csv's default limit (131,072 characters), far above any real
+# name or explanation.
+MAX_CSV_FIELD = 131_072
+
 logger = logging.getLogger(__name__)
 ENCODING_ERROR = "无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。"
 SAMPLE = 1 << 16
@@ -87,6 +91,10 @@ def csv_records(stream: BinaryIO) -> Iterator[Record]:
         width, every_column_named = len(fields), all(fields)
         for cells in reader:
             joined = "".join(cells)
+            # csv's own limit is process-wide and other libraries raise it (frictionless sets
+            # it to the maximum when imported): the import keeps its own.
+            if any(len(cell) > MAX_CSV_FIELD for cell in cells):
+                raise ImportFileError(_too_long(reader.line_num - 1))
             if "\x00" in joined:  # Python's csv passes NUL through since 3.11
                 raise ImportFileError(f"第 {reader.line_num} 行含有空字符（NUL），{ENCODING_ERROR}")
             if not joined.strip():
@@ -106,14 +114,18 @@ def csv_records(stream: BinaryIO) -> Iterator[Record]:
         text.detach()
 
 
+def _too_long(line: int) -> str:
+    return (
+        f"第 {line + 1} 行附近有单元格过长（超过 {MAX_CSV_FIELD:,} 个字符）："
+        "请检查文件是否按导入模板填写。"
+    )
+
+
 def _csv_error(line: int, exc: csv.Error) -> str:
     """csv's own messages are English; the ones a file can cause, in Chinese."""
     text = str(exc)
     if "field larger than field limit" in text:
-        return (
-            f"第 {line + 1} 行附近有单元格过长（超过 {csv.field_size_limit():,} 个字符）："
-            "请检查文件是否按导入模板填写。"
-        )
+        return _too_long(line)
     if "NUL" in text:
         return f"第 {line + 1} 行附近含有空字符（NUL），{ENCODING_ERROR}"
     return (

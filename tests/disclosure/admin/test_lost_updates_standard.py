@@ -86,16 +86,27 @@ def disclosure_race(standard, clerks, prefix: str, pk: int, field: str, first, s
     return race(url, clerks, {key: first}, {key: second})
 
 
-def test_a_narrative_figure_on_the_disclosure_page(standard, clerks):
+def parts_race(standard, clerks, part: str, pk: int, field: str, first, second, prefix=""):
+    """情况说明数字 and 表说明 are edited on the disclosure's parts pages (…/parts/figures/)."""
+    from tests.disclosure.admin.test_parts import form_of, opened, url
+
+    pages = [opened(clerk, standard, part) for clerk in clerks]  # both open the page
+    key = f"{form_of(pages[0], prefix or part, pk)}-{field}"
+    assert clerks[0].post(url(standard, part), pages[0] | {key: first}).status_code == 302
+    return clerks[1].post(url(standard, part), pages[1] | {key: second})
+
+
+def test_a_narrative_figure_on_its_page(standard, clerks):
     figure = NarrativeFigure.objects.filter(disclosure=standard).first()
-    refused(disclosure_race(standard, clerks, "figures", figure.pk, "value", "1.11", "2.22"))
+    refused(parts_race(standard, clerks, "figures", figure.pk, "value", "1.11", "2.22"))
     assert NarrativeFigure.objects.get(pk=figure.pk).value == Decimal("1.11")
 
 
-def test_a_table_note_on_the_disclosure_page(standard, clerks):
+def test_a_table_note_on_its_page(standard, clerks):
     note = TableNote.objects.filter(disclosure=standard).first()
-    refused(disclosure_race(standard, clerks, "table_notes", note.pk, "text", "甲的说明", "乙"))
-    assert TableNote.objects.get(pk=note.pk).text == "甲的说明"
+    race = parts_race(standard, clerks, "notes", note.pk, "text", "甲", "乙", prefix="table_notes")
+    refused(race)
+    assert TableNote.objects.get(pk=note.pk).text == "甲"
 
 
 def test_laying_out_table_rows_makes_open_pages_stale(standard, clerks):
