@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]
     "two connections, locks its tables against the other's writes",
 )
 def test_reads_of_public_requests_go_to_a_replica_and_the_rest_to_the_primary():
-    replica = os.environ["DATABASE_URL"]
+    # A database name of its own: this run's test database (test_<name>) is in use by us.
+    url = os.environ["DATABASE_URL"].rstrip("/") + "_replicas"
     done = subprocess.run(
         [
             sys.executable,
@@ -35,7 +36,7 @@ def test_reads_of_public_requests_go_to_a_replica_and_the_rest_to_the_primary():
             "tests/disclosure/config/replica_checks.py",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_REPLICA_URLS": replica},
+        env={**os.environ, "DATABASE_URL": url, "DATABASE_REPLICA_URLS": url},
         capture_output=True,
         text=True,
         timeout=600,
