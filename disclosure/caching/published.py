@@ -117,7 +117,15 @@ def release() -> str:
     so no page rendered by the previous release is served after it."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.md5(usedforsecurity=False)
-    for folder, pattern in (("disclosure", "*.py"), ("bureaus", "*.py"), ("templates", "*")):
+    # The compiled translations too: a deploy that only changes the English wording must not
+    # serve pages kept with the old one.
+    sources = (
+        ("disclosure", "*.py"),
+        ("disclosure", "*.mo"),
+        ("bureaus", "*.py"),
+        ("templates", "*"),
+    )
+    for folder, pattern in sources:
         for path in sorted((root / folder).rglob(pattern)):
             if path.is_file():
                 digest.update(path.read_bytes())
