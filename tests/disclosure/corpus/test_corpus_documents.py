@@ -410,3 +410,39 @@ def test_shengtai_2025_imports_as_printed_and_finds_its_own_contradictions():
     assert stored_figures(disclosure) == expected
     findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
     assert findings == SHENGTAI
+
+
+# 上海市普陀区规划和自然资源局 2024 年度部门决算 (fixtures/source/putuo-2024, the demo's document),
+# imported here from its tables as printed. 卫生健康支出 is printed 236.63 in 01 and 04 and
+# 236.64 in 03 and 05 (its 项 add up to 236.64), 城乡社区支出 3,845.25 in 01 and 3,845.24 in 03
+# (its 款 add up to 3,845.24): the same figure with two values, which rounding cannot explain.
+# Its 07 reception budget was not all spent; the rest is rounding to 万元, each listed in the
+# source's `discrepancies`.
+PUTUO_2024 = [
+    ("cross_table", "error", ("236.63", "236.64")),  # 01 against 03
+    ("cross_table", "error", ("3845.25", "3845.24")),  # 01 against 03
+    ("cross_table", "error", ("236.63", "236.64")),  # 04 against 05
+    ("budget_final", "warning", ("2.85", "0.39")),  # 07 合计
+    ("budget_final", "warning", ("2.85", "0.39")),  # 07 公务接待费
+    # Rounding: 05's 212, 21201, 2120101 and 合计 print 合计 0.01 above 基本支出 + 项目支出.
+    ("columns_total", "notice", ("3832.36", "1572.70", "2259.65")),
+    ("columns_total", "notice", ("1092.80", "1084.02", "8.77")),
+    ("columns_total", "notice", ("1092.80", "1084.02", "8.77")),
+    ("columns_total", "notice", ("9746.50", "5364.75", "4381.74")),
+    # Rounding: 06's 人员经费合计 4,884.09 against 301 + 303 = 4,884.10; 04's 本年支出合计
+    # 9,746.50 against its classes' 9,746.49 (both columns); 302's 款 add up to 440.88.
+    ("class_total", "notice", ("4884.09", "4816.14", "67.96")),
+    ("class_total", "notice", ("9746.50", "754.75", "236.63", "3832.36", "4461.67", "461.08")),
+    ("class_total", "notice", ("9746.50", "754.75", "236.63", "3832.36", "4461.67", "461.08")),
+    ("code_children", "notice", ("440.90", "84.62", "0.00", "0.00", "0.08", "0.92")),
+]
+
+
+def test_putuo_2024_imports_as_printed_and_finds_its_own_contradictions():
+    doc = document("putuo-2024")
+    disclosure = imported(doc, "putuo-ghzy-printed")
+    expected = printed_figures(doc)
+    assert len(expected) == 308
+    assert stored_figures(disclosure) == expected
+    findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
+    assert findings == PUTUO_2024
