@@ -24,12 +24,6 @@ IGNORED = {label_key(x) for x in ("栏次", "行次", "序号")}
 # What every column of a 决算 table measures, printed by some agencies on a header row of its own
 # under each column heading (本年收入合计 / 决算数): it says nothing the heading does not.
 MEASURES = {label_key("决算数")}
-
-
-def is_caption(key: str) -> bool:
-    """A caption over all of a table's columns naming its measure (一般公共预算财政拨款支出决算数
-    over 合计 / 基本支出 / 项目支出): it names no column of its own."""
-    return any(key.endswith(m) and key != m for m in MEASURES)
 SUBTOTAL = "小计"
 # Names printed for the format's rows and columns (公开07表 is headed either way in Shanghai).
 ALIASES = {
@@ -43,6 +37,12 @@ ALIASES = {
 }
 # A group's 小计 column is its total column.
 GROUP_TOTALS = ("合计", "小计")
+
+
+def is_caption(key: str) -> bool:
+    """A caption over all of a table's columns naming its measure (一般公共预算财政拨款支出决算数
+    over 合计 / 基本支出 / 项目支出): it names no column of its own."""
+    return any(key.endswith(m) and key != m for m in MEASURES)
 
 
 def canonical(text: str) -> str:

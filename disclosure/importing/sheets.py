@@ -130,8 +130,9 @@ class Sheet:
         for i, row in enumerate(self.rows):
             # A header with a word we do not know: name that word's cell.
             if any(label_key(c) in HEADS for c in row):
+                known = self.vocab.knows
                 index = next(
-                    j for j, c in enumerate(row) if c and not self.vocab.knows(label_key(c), self.tokens)
+                    j for j, c in enumerate(row) if c and not known(label_key(c), self.tokens)
                 )
                 raise refusal(
                     self.title,

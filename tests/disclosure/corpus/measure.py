@@ -3,8 +3,9 @@ note lists of it: agency, year, kind, layout, figures, findings (rule and severi
 
 Not part of `make test` (the file name is not test_*.py; timings are not assertions); run it
 explicitly, on each database:
-    SECRET_KEY=x .venv/bin/python -m pytest -q -p no:cacheprovider -s tests/disclosure/corpus/measure.py
-    DATABASE_URL=postgres://… SECRET_KEY=x .venv/bin/python -m pytest … (the same)
+    SECRET_KEY=x .venv/bin/python -m pytest -q -p no:cacheprovider -s \
+        tests/disclosure/corpus/measure.py
+    (and the same with DATABASE_URL=postgres://…)
 Each import goes through the one import service (read the XLSX, validate, write, reconcile) into
 a new draft, as a clerk's would; it is run RUNS times and the median printed, since the machine
 is shared. A failed import fails the run.
@@ -41,9 +42,7 @@ def _import_once(doc: dict, data: bytes, slug: str) -> tuple[float, list]:
             agency = AgencyFactory(name=doc["agency"], slug=slug)
             disclosure = StandardDisclosureFactory(agency=agency, fiscal_year=fiscal_year)
             started = time.perf_counter()
-            report = disclosure_import(
-                agency=agency, fiscal_year=fiscal_year, file=data, by=None
-            )
+            report = disclosure_import(agency=agency, fiscal_year=fiscal_year, file=data, by=None)
             seconds = time.perf_counter() - started
             assert report.ok, [str(e) for e in report.errors][:3]
             found = list(reconcile(load_facts(disclosure=disclosure)))
@@ -59,7 +58,8 @@ def _layout(doc: dict) -> str:
 
 
 def test_measure_corpus_imports():
-    lines = ["| document | agency | year | kind | layout | figures | import s (median) | findings |"]
+    head = "| document | agency | year | kind | layout | figures | import s (median) | findings |"
+    lines = [head]
     lines.append("|---|---|---|---|---|---|---|---|")
     for path in sorted(CORPUS.glob("*.json")):
         doc = document(path.stem)

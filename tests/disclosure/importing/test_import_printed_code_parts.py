@@ -49,8 +49,8 @@ def test_total_printed_on_the_class_kuan_xiang_line(putuo, putuo_source, measure
 def test_a_misprinted_class_kuan_xiang_line_is_refused_at_its_cell(putuo, putuo_source):
     message = refusal(putuo, table03(putuo_source, measures=True, parts=["类", "款", "目"]))
     assert message == (
-        "工作表“公开03表”第 7 行C 列（项目/功能分类\n科目编码，单元格 C7）：科目编码应为 3 位（类）、"
-        "5 位（款）或 7 位（项）数字。"
+        "工作表“公开03表”第 7 行C 列（项目/功能分类\n科目编码，单元格 C7）："
+        "科目编码应为 3 位（类）、5 位（款）或 7 位（项）数字。"
     )
 
 
