@@ -21,6 +21,9 @@ CODE_HEADERS = {
 }
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
 IGNORED = {label_key(x) for x in ("栏次", "行次", "序号")}
+# What every column of a 决算 table measures, printed by some agencies on a header row of its own
+# under each column heading (本年收入合计 / 决算数): it says nothing the heading does not.
+MEASURES = {label_key("决算数")}
 SUBTOTAL = "小计"
 # Names printed for the format's rows and columns (公开07表 is headed either way in Shanghai).
 ALIASES = {
@@ -34,6 +37,12 @@ ALIASES = {
 }
 # A group's 小计 column is its total column.
 GROUP_TOTALS = ("合计", "小计")
+
+
+def is_caption(key: str) -> bool:
+    """A caption over all of a table's columns naming its measure (一般公共预算财政拨款支出决算数
+    over 合计 / 基本支出 / 项目支出): it names no column of its own."""
+    return any(key.endswith(m) and key != m for m in MEASURES)
 
 
 def canonical(text: str) -> str:
@@ -53,14 +62,28 @@ class Vocabulary:
     rows: list = field(default_factory=list)  # (side, panel, name, parent_name, ordinal)
     row_names: set = field(default_factory=set)
 
+    def side_of(self, key: str) -> str:
+        """The side a header word names: 收入, or 收入决算数 (the side with its measure)."""
+        for side in self.sides:
+            if key == side or any(key == side + m for m in MEASURES):
+                return side
+        return ""
+
+    @staticmethod
+    def knows(key: str, tokens: set) -> bool:
+        """A word this table's header may print: one of its tokens, or a caption."""
+        return key in tokens or is_caption(key)
+
     def tokens(self) -> set:
+        measured = {side + m for side in self.sides for m in MEASURES}
         return (
-            (set(self.labels) | self.groups | self.sides | self.row_names)
+            (set(self.labels) | self.groups | self.sides | measured | self.row_names)
             | {label_key(p) for p in self.panels}
             | NAME_HEADERS
             | CODE_HEADERS
             | set(CODE_PARTS)
             | IGNORED
+            | MEASURES
             | set(ALIASES)
             | {SUBTOTAL}
         )
@@ -135,7 +158,7 @@ def header_columns(sheet: str, header: list, first_row: int, vocab: Vocabulary) 
 def _column(sheet: str, vocab: Vocabulary, index: int, path: list, rows: list) -> Column:
     keys = [label_key(p) for p in path]
     pairs = list(zip(path, keys, strict=True))
-    block = next((p for p, k in pairs if k in vocab.sides), "")
+    block = next((vocab.side_of(k) for k in keys if vocab.side_of(k)), "")
     panels = {label_key(p): p for p in vocab.panels}
     block = block or next((panels[k] for k in keys if k in panels), "")
     header = "/".join(path)
@@ -153,7 +176,7 @@ def _column(sheet: str, vocab: Vocabulary, index: int, path: list, rows: list) -
         label = _group_total(vocab, group)
     if not label:
         tokens = vocab.tokens()
-        unknown = next((i for i, k in enumerate(keys) if k not in tokens), len(keys) - 1)
+        unknown = next((i for i, k in enumerate(keys) if not vocab.knows(k, tokens)), len(keys) - 1)
         raise refusal(
             sheet,
             rows[unknown],

@@ -99,6 +99,7 @@ class Sheet:
         self.agency, self.year, self.unit = self._meta()
         header, self.first_data = self._header()
         self.columns = header_columns(title, header, self._header_start() + 1, vocab)
+        self.parts_row = self._parts_row()
         values = {c.label for c in self.columns if c.kind == "value"}
         self.budget_only = values == {BUDGET}
 
@@ -118,16 +119,21 @@ class Sheet:
 
     def _is_token_row(self, row) -> bool:
         cells = [label_key(c) for c in row if c]
-        return bool(cells) and all(c in self.tokens for c in cells)
+        return bool(cells) and all(self.vocab.knows(c, self.tokens) for c in cells)
 
     def _header_start(self) -> int:
         for i, row in enumerate(self.rows):
             if self._is_token_row(row):
+                if i:
+                    self._refuse_unknown_above(i - 1)
                 return i
         for i, row in enumerate(self.rows):
             # A header with a word we do not know: name that word's cell.
             if any(label_key(c) in HEADS for c in row):
-                index = next(j for j, c in enumerate(row) if c and label_key(c) not in self.tokens)
+                known = self.vocab.knows
+                index = next(
+                    j for j, c in enumerate(row) if c and not known(label_key(c), self.tokens)
+                )
                 raise refusal(
                     self.title,
                     i + 1,
@@ -136,6 +142,25 @@ class Sheet:
                     f"以下栏目之一：{self.vocab.expected()}",
                 )
         raise ImportFileError(f"工作表“{self.title}”：找不到表头（如“项目”“科目名称”及栏目名）。")
+
+    def _refuse_unknown_above(self, i: int) -> None:
+        """The row above the header, when it prints header words beside one we do not know
+        (收入预算数 | 支出决算数 over the two sides), is the header's first row misprinted: name
+        that word's cell rather than read the header without it. A title or the 部门 line
+        prints one value across the page."""
+        row = self.rows[i]
+        values = {label_key(c) for c in row if c}
+        known = {v for v in values if self.vocab.knows(v, self.tokens)}
+        if len(values) < 2 or not known or known == values:
+            return
+        index = next(j for j, c in enumerate(row) if c and label_key(c) not in known)
+        raise refusal(
+            self.title,
+            i + 1,
+            index,
+            f"表头为“{row[index]}”，不是公开{self.vocab.number}表的栏目",
+            f"以下栏目之一：{self.vocab.expected()}",
+        )
 
     def _header(self) -> tuple[list[list[str]], int]:
         start = self._header_start()
@@ -153,6 +178,20 @@ class Sheet:
             names |= self._name_columns(row)
             i += 1
         return header, i
+
+    def _parts_row(self) -> int | None:
+        """类 | 款 | 项 printed in the code columns of the first row under the header, with the
+        total beside them (合计 and its figures on the same line): the code columns' parts,
+        and a row with no code. Its number (1-based), or None."""
+        if self.first_data >= len(self.rows):
+            return None
+        row, codes = self.rows[self.first_data], [c for c in self.columns if c.kind == "code"]
+        words = [label_key(at(row, c)) for c in codes]
+        if not codes or words != list(CODE_PARTS)[: len(codes)]:
+            return None
+        for part, column in enumerate(codes):
+            column.part = part
+        return self.first_data + 1
 
     @staticmethod
     def _name_columns(row) -> set:
@@ -229,7 +268,7 @@ class Sheet:
         for number, row in data:
             raw_name = at(row, name_col)
             figures = [(c, at(row, c)) for c in values if at(row, c)]
-            raw_codes = [(c, at(row, c)) for c in codes if at(row, c)]
+            raw_codes = [(c, at(row, c)) for c in codes if at(row, c) and number != self.parts_row]
             label = label_over_codes(raw_codes, raw_name)
             raw_name = label if label is not None else raw_name
             code_cells = [] if label is not None else raw_codes

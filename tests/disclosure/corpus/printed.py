@@ -4,7 +4,9 @@ transcription (fixtures/corpus/*.json); and the transcription's figures, keyed a
 The layout follows the printed page, not our template: the page heading instead of a 部门：
 line, 项目 spanning the code and name columns over 功能分类\\n科目编码 / 科目名称, the total's label
 in the code column, 06's two panels without 人员经费/公用经费 labels, 07 transposed under its
-banner, line breaks inside header cells as the PDF has them.
+banner, line breaks inside header cells as the PDF has them. A table's `printed` layout adds what
+one document prints differently: codes under 类/款/项 (or 类/款) columns, 决算数 under every
+column, the total on the 类/款/项 header row, 收入决算数/支出决算数 over the two sides.
 """
 
 import io
@@ -65,8 +67,12 @@ def workbook(doc: dict) -> bytes:
         page = Page(book, doc, table)
         if table.get("side_columns"):
             _two_sided(page, table)
+        elif table["number"] == "06" and table.get("printed", {}).get("code_parts"):
+            _split_panels(page, table, doc["layout"]["basic_header"])
         elif table["number"] == "06":
             _panels(page, table, doc["layout"]["basic_header"])
+        elif table.get("printed", {}).get("code_parts"):
+            _coded_parts(page, table)
         elif table["number"] == "07":
             _transposed(page, table)
         else:
@@ -81,9 +87,10 @@ def workbook(doc: dict) -> bytes:
 
 def _two_sided(page: Page, table: dict) -> None:
     sides = table["side_columns"]
+    heads = table.get("printed", {}).get("side_heads", list(sides))
     top, second = [], []
-    for side, columns in sides.items():
-        top += [side] + [None] * len(columns)
+    for head, columns in zip(heads, sides.values(), strict=True):
+        top += [head] + [None] * len(columns)
         second += ["项目", *(WRAPPED.get(c, c) for c in columns)]
     first = page.put(top)
     col = 1
@@ -120,6 +127,62 @@ def _coded(page: Page, table: dict) -> None:
         label = r["code"] or r["name"]  # the total's label stands in the code column
         figures = [amount(r["cells"].get(c)) for c in columns]
         page.put([label, r["name"] if r["code"] else None, *figures])
+
+
+def _coded_parts(page: Page, table: dict) -> None:
+    """项目 over 功能分类科目编码 (类 | 款 | 项, the code printed under 类) and 科目名称; 决算数
+    under every column when printed so; the total on the 类/款/项 row, or last."""
+    printed, columns = table["printed"], table["columns"]
+    group = printed.get("column_heading")  # one heading over the columns (…支出决算数)
+    first = page.put(["项 目", None, None, None, *([group] if group else columns)])
+    page.merge(first, 1, 4)
+    second = page.put(["功能分类\n科目编码", None, None, "科目名称", *(columns if group else [])])
+    page.merge(second, 1, 3)
+    if group:
+        page.merge(first, 5, 4 + len(columns))
+    else:
+        for i, _c in enumerate(columns, 5):
+            page.merge(first, i, i, rows=2)
+    if printed.get("measure_row"):
+        page.put([None] * 4 + [printed["measure_row"]] * len(columns))
+    rows = table["rows"]
+    total = next((r for r in rows if r.get("role") == "total"), None)
+    if printed.get("total_on_parts_row"):
+        page.put(["类", "款", "项", "合计", *(amount(total["cells"].get(c)) for c in columns)])
+        rows = [r for r in rows if r is not total]
+    else:
+        page.put(["类", "款", "项"])
+    for r in rows:
+        figures = [amount(r["cells"].get(c)) for c in columns]
+        page.put([r["code"] or r["name"], None, None, r["name"] if r["code"] else None, *figures])
+
+
+def _split_panels(page: Page, table: dict, header: list[str]) -> None:
+    """06 with each panel's code under 类 | 款 (301 | 01): 经济分类科目编码 over the two, 科目名称
+    and 决算数 spanning both header rows; the totals' labels across the code and name columns."""
+    first = page.put(header)
+    second = page.put(["类", "款", None, None] * 2)
+    for start in (1, 5):
+        page.merge(first, start, start + 1)
+        page.merge(first, start + 2, start + 2, rows=2)
+        page.merge(first, start + 3, start + 3, rows=2)
+    assert second == first + 1
+    by_line = {(r["panel"], r["line"]): r for r in table["rows"]}
+    for line in range(1, max(r["line"] for r in table["rows"]) + 1):
+        cells, merges = [], []
+        for start, panel in ((1, "人员经费"), (5, "公用经费")):
+            r = by_line.get((panel, line))
+            if r is None:
+                cells += [None] * 4
+            elif r.get("role") == "total":
+                cells += [r["name"], None, None, amount(r["cells"].get("决算数"))]
+                merges.append(start)
+            else:
+                code = r["code"]
+                cells += [code[:3], code[3:] or None, r["name"], amount(r["cells"].get("决算数"))]
+        row = page.put(cells)
+        for start in merges:
+            page.merge(row, start, start + 2)
 
 
 def _panels(page: Page, table: dict, header: list[str]) -> None:

@@ -371,3 +371,78 @@ def test_yichuan_2025_imports_as_printed_and_finds_its_own_contradictions():
     assert stored_figures(disclosure) == expected
     findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
     assert findings == YICHUAN
+
+
+# 上海市普陀区生态环境局 2025 年度部门决算, laid out as it prints: codes under 类/款/项 columns,
+# 决算数 under every column of 02 and 03 with 合计 on the 类 款 项 line, 04's sides headed
+# 收入决算数/支出决算数, 06's codes under 类/款 (301 | 01). Nothing it prints contradicts
+# itself beyond rounding to 万元; its 07 budgets were not all spent.
+SHENGTAI = [
+    # 07: 预算数 against 决算数, 10% or more apart, with no explanation on the row.
+    ("budget_final", "warning", ("21.00", "16.95")),  # 合计
+    ("budget_final", "warning", ("20.50", "16.95")),  # 公务用车购置及运行维护费
+    ("budget_final", "warning", ("20.50", "16.95")),  # 公务用车运行维护费
+    ("budget_final", "warning", ("0.50", "0.00")),  # 公务接待费
+    # Rounding: 211, 21111 and 2111101 print 合计 0.01 above 基本支出 + 项目支出 (03, then 05).
+    ("columns_total", "notice", ("3742.47", "2385.48", "1356.98", "0.00", "0.00", "0.00")),
+    ("columns_total", "notice", ("1576.19", "1101.78", "474.40", "0.00", "0.00", "0.00")),
+    ("columns_total", "notice", ("1493.39", "1101.78", "391.60", "0.00", "0.00", "0.00")),
+    ("columns_total", "notice", ("3742.47", "2385.48", "1356.98")),
+    ("columns_total", "notice", ("1576.19", "1101.78", "474.40")),
+    ("columns_total", "notice", ("1493.39", "1101.78", "391.60")),
+    # Rounding: 05's 合计 prints 项目支出 1,367.75 (the classes' sum) where 03 prints 1,367.76,
+    # so 05's 合计 4,733.14 is 0.01 above 3,365.38 + 1,367.75, and 03's 1,367.76 is 0.01 above
+    # its classes.
+    ("columns_total", "notice", ("4733.14", "3365.38", "1367.75")),
+    ("class_total", "notice", ("1367.76", "10.77", "0.00", "1356.98", "0.00")),
+    # Rounding: 06's 公用经费合计 416.36 against 302 401.93 + 310 14.44, and 310's 14.44
+    # against its 款 13.94 + 0.49.
+    ("class_total", "notice", ("416.36", "401.93", "14.44")),
+    ("code_children", "notice", ("14.44", "0.00", "13.94", "0.49", "0.00", "0.00")),
+]
+
+
+def test_shengtai_2025_imports_as_printed_and_finds_its_own_contradictions():
+    doc = document("shengtai-2025")
+    disclosure = imported(doc, "putuo-shengtai")
+    expected = printed_figures(doc)
+    assert len(expected) == 747
+    assert stored_figures(disclosure) == expected
+    findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
+    assert findings == SHENGTAI
+
+
+# 上海市普陀区规划和自然资源局 2024 年度部门决算 (fixtures/source/putuo-2024, the demo's document),
+# imported here from its tables as printed. 卫生健康支出 is printed 236.63 in 01 and 04 and
+# 236.64 in 03 and 05 (its 项 add up to 236.64), 城乡社区支出 3,845.25 in 01 and 3,845.24 in 03
+# (its 款 add up to 3,845.24): the same figure with two values, which rounding cannot explain.
+# Its 07 reception budget was not all spent; the rest is rounding to 万元, each listed in the
+# source's `discrepancies`.
+PUTUO_2024 = [
+    ("cross_table", "error", ("236.63", "236.64")),  # 01 against 03
+    ("cross_table", "error", ("3845.25", "3845.24")),  # 01 against 03
+    ("cross_table", "error", ("236.63", "236.64")),  # 04 against 05
+    ("budget_final", "warning", ("2.85", "0.39")),  # 07 合计
+    ("budget_final", "warning", ("2.85", "0.39")),  # 07 公务接待费
+    # Rounding: 05's 212, 21201, 2120101 and 合计 print 合计 0.01 above 基本支出 + 项目支出.
+    ("columns_total", "notice", ("3832.36", "1572.70", "2259.65")),
+    ("columns_total", "notice", ("1092.80", "1084.02", "8.77")),
+    ("columns_total", "notice", ("1092.80", "1084.02", "8.77")),
+    ("columns_total", "notice", ("9746.50", "5364.75", "4381.74")),
+    # Rounding: 06's 人员经费合计 4,884.09 against 301 + 303 = 4,884.10; 04's 本年支出合计
+    # 9,746.50 against its classes' 9,746.49 (both columns); 302's 款 add up to 440.88.
+    ("class_total", "notice", ("4884.09", "4816.14", "67.96")),
+    ("class_total", "notice", ("9746.50", "754.75", "236.63", "3832.36", "4461.67", "461.08")),
+    ("class_total", "notice", ("9746.50", "754.75", "236.63", "3832.36", "4461.67", "461.08")),
+    ("code_children", "notice", ("440.90", "84.62", "0.00", "0.00", "0.08", "0.92")),
+]
+
+
+def test_putuo_2024_imports_as_printed_and_finds_its_own_contradictions():
+    doc = document("putuo-2024")
+    disclosure = imported(doc, "putuo-ghzy-printed")
+    expected = printed_figures(doc)
+    assert len(expected) == 308
+    assert stored_figures(disclosure) == expected
+    findings = [shown(f) for f in reconcile(load_facts(disclosure=disclosure))]
+    assert findings == PUTUO_2024
