@@ -3,6 +3,7 @@ list pages' are in lists.py)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.db.models import Q
@@ -12,7 +13,7 @@ from django.utils import timezone, translation
 from disclosure.access import disclosures_visible_to
 from disclosure.charts.build import disclosure_charts
 from disclosure.formats import sentences as narrative
-from disclosure.formats.base import format_for, last_year, with_totals
+from disclosure.formats.base import format_for, last_year, registered, with_totals
 from disclosure.models import (
     ClassificationCode,
     CodeVersion,
@@ -161,6 +162,15 @@ def published_with_totals():
     Each total comes from the disclosure's own format, computed in the database: one query
     for any number of disclosures, whatever the mix of formats.
     """
+    # Cloned from one queryset built per process: building the totals' expressions (a CASE
+    # per total over every format's subqueries) was 10 ms of a year page's 26 ms of CPU. A
+    # clone shares nothing that a filter or an evaluation changes.
+    # Keyed by the formats registered: a format added later gets its own.
+    return _published_with_totals(tuple(fmt.key for fmt in registered())).all()
+
+
+@cache
+def _published_with_totals(_formats: tuple):
     return with_totals(Disclosure.objects.current().select_related("agency", "fiscal_year"))
 
 
