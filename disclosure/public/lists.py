@@ -162,15 +162,19 @@ def year_list(*, year: int) -> dict:
 
 
 def year_page(*, year: int, path: str, page: str | None = None) -> dict:
-    """One page of the year's agencies with their totals (three queries: the year, the count,
-    the page; each total is computed for the page's rows only)."""
+    """One page of the year's agencies with their totals (four queries: the year, the count,
+    the page's ids, their rows with their totals)."""
     fiscal_year = FiscalYear.objects.get(year=year)
-    count = Disclosure.objects.current().filter(fiscal_year=fiscal_year).count()
-    number, pages = page_number(page, count=count)
-    disclosures = published_with_totals().filter(fiscal_year=fiscal_year).order_by(*LIST_ORDER)
+    current = Disclosure.objects.current().filter(fiscal_year=fiscal_year)
+    number, pages = page_number(page, count=current.count())
+    # The page's ids first, then the totals of those rows only: with the totals in the same
+    # query, PostgreSQL computed them for every row of the year before sorting (7 s for
+    # 2,000 agencies).
+    ids = list(current.order_by(*LIST_ORDER).values_list("pk", flat=True)[bounds(number)])
+    disclosures = published_with_totals().filter(pk__in=ids).order_by(*LIST_ORDER)
     return {
         "fiscal_year": fiscal_year,
-        "rows": _rows(disclosures[bounds(number)], Links()),
+        "rows": _rows(disclosures, Links()) if ids else [],
         "pager": pager(path, number, pages),
         "downloads": page_downloads("year_detail", "year_list_csv", "year_xlsx", year),
     }
