@@ -140,9 +140,10 @@ def agency_page(*, slug: str, path: str = "", page: str | None = None) -> dict:
     context = agency_list(slug=slug)
     agency, disclosures = context["agency"], context["disclosures"]
     number, pages = page_number(page, count=len(disclosures))
-    context["rows"] = _rows(disclosures[bounds(number)], Links())
+    links = Links()
+    context["rows"] = _rows(disclosures[bounds(number)], links)
     context["pager"] = pager(path, number, pages)
-    context["parent_url"] = Links().agency(agency.parent.slug) if agency.parent else None
+    context["parent_url"] = links.agency(agency.parent.slug) if agency.parent else None
     context["chart"] = None
     if disclosures:
         summaries = reconciliation_summaries(disclosure_ids=[d.pk for d in disclosures])
