@@ -15,6 +15,7 @@ from disclosure.exports import lists, workbooks
 from disclosure.exports.xlsx import xlsx_response
 from disclosure.models import Disclosure, FiscalYear
 
+from . import lists as public_lists
 from . import selectors
 
 NO_DISCLOSURE = "没有找到该单位该年度已发布的决算公开。"
@@ -42,7 +43,7 @@ def disclosure_xlsx(request, slug: str, year: int):
 
 def _year(year: int) -> dict:
     try:
-        return selectors.year_page(year=year)
+        return public_lists.year_list(year=year)
     except FiscalYear.DoesNotExist:
         raise Http404(NO_YEAR) from None
 
@@ -67,7 +68,7 @@ def year_list_csv(request, year: int):
 
 def _agency(slug: str) -> dict:
     try:
-        return selectors.agency_list(slug=slug)
+        return public_lists.agency_list(slug=slug)
     except Agency.DoesNotExist:
         raise Http404(NO_AGENCY) from None
 
@@ -89,13 +90,13 @@ def agency_xlsx(request, slug: str):
 
 @published
 def home_csv(request):
-    grid = lists.home_grid(selectors.home_page()["agencies"])
+    grid = lists.home_grid(public_lists.agencies_with_years())
     return csv_response(lists.grid_csv_lines(grid), "agencies.csv")
 
 
 @published
 def home_xlsx(request):
-    content = workbooks.home_workbook(agencies=selectors.home_page()["agencies"])
+    content = workbooks.home_workbook(agencies=public_lists.agencies_with_years())
     return xlsx_response(content, "agencies.xlsx")
 
 

@@ -11,7 +11,7 @@ from bureaus.models import Agency
 from disclosure.caching.published import published
 from disclosure.models import Disclosure, DisclosureStatus, FiscalYear
 
-from . import selectors
+from . import lists, selectors
 
 
 def _with_footer(request, context: dict) -> dict:
@@ -21,13 +21,14 @@ def _with_footer(request, context: dict) -> dict:
 
 @published
 def home(request):
-    return render(request, "disclosure/home.html", _with_footer(request, selectors.home_page()))
+    context = lists.home_page(path=request.path, page=request.GET.get("page"))
+    return render(request, "disclosure/home.html", _with_footer(request, context))
 
 
 @published
 def agency_detail(request, slug: str):
     try:
-        context = selectors.agency_page(slug=slug)
+        context = lists.agency_page(slug=slug, path=request.path, page=request.GET.get("page"))
     except Agency.DoesNotExist:
         raise Http404(gettext("没有找到该单位。")) from None
     return render(request, "bureaus/agency_detail.html", _with_footer(request, context))
@@ -59,7 +60,7 @@ def disclosure_detail(request, slug: str, year: int):
 @published
 def year_detail(request, year: int):
     try:
-        context = selectors.year_page(year=year)
+        context = lists.year_page(year=year, path=request.path, page=request.GET.get("page"))
     except FiscalYear.DoesNotExist:
         raise Http404(gettext("没有该年度的决算公开。")) from None
     return render(request, "disclosure/year_detail.html", _with_footer(request, context))

@@ -55,6 +55,17 @@ def correct_the_seed() -> None:
     services.disclosure_publish(disclosure=draft, by=reviewer, note="住房保障支出填报有误")
 
 
+def many_agencies() -> None:
+    """250 more agencies: the home page's list runs to five pages of 50, and its third shows
+    every link of the pager (first, previous, next, last)."""
+    from bureaus.models import Agency
+
+    Agency.objects.bulk_create(
+        Agency(name=f"门禁测试区第{i:03d}局", slug=f"gates-{i:03d}", region="门禁测试区")
+        for i in range(250)
+    )
+
+
 # Every public page type; a new page type is one line here.
 PAGES = [
     Page("home", "/"),
@@ -75,6 +86,8 @@ PAGES = [
     Page("disclosure-2014-en", "/en/agencies/liyang-xinfang/2014/"),
     Page("search-en", "/en/search/?q=201"),
     Page("compare-en", "/en/compare/?year=2024"),
+    # Last: its agencies would lengthen every list visited after it.
+    Page("home-paged", "/?page=3", setup=many_agencies),
 ]
 WIDTHS = {
     "390px": {

@@ -1,4 +1,5 @@
-"""Redis through Django's cache framework: pages kept there, and served uncached when it is down."""
+"""Redis through Django's cache framework: pages kept there, and served (rendered, or from what
+the process served itself) when it is down."""
 
 import socket
 import uuid
@@ -49,12 +50,13 @@ def fetch(client, url) -> tuple[int, int]:
     return response.status_code, len(captured)
 
 
-def test_redis_down_serves_every_page_uncached(client, seed, caplog):
+def test_redis_down_serves_every_page(client, seed, caplog):
     with override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{closed_port()}/0")):
         for url in URLS:
             first, again = fetch(client, url), fetch(client, url)
             assert first[0] == again[0] == 200, url
-            assert again[1] > 0, url  # rendered again: nothing could be kept
+            assert first[1] > 0, url  # rendered: Redis had nothing to give
+            # `again` may come from what this process served itself (published._recent).
         assert (
             client.get(PAGE, headers={"If-None-Match": client.get(PAGE)["ETag"]}).status_code == 304
         )

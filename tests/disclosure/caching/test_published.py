@@ -220,3 +220,61 @@ def test_nothing_is_kept_from_a_replica_behind_the_publication(client, seed, mon
     body(client.get(PAGE))
     count, (response, _) = queries_of(client, PAGE)
     assert response.status_code == 200 and count > 0
+
+
+# --- each process's own copy of what it served --------------------------------------------------
+
+
+class CountingCache:
+    """The shared cache, counting the entries read from it."""
+
+    def __init__(self, cache):
+        self.cache, self.reads = cache, []
+
+    def get(self, key, *args, **kwargs):
+        self.reads.append(key)
+        return self.cache.get(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    counting = CountingCache(published._cache())
+    monkeypatch.setattr(published, "_cache", lambda: counting)
+    return counting
+
+
+def test_a_hit_on_what_this_process_served_skips_the_shared_cache(client, seed, shared):
+    first = client.get(PAGE)
+    shared.reads.clear()
+    again = client.get(PAGE)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert not [k for k in shared.reads if k != published.MOMENT_KEY]
+
+
+def test_another_process_s_entry_is_read_once_then_copied(client, seed, shared):
+    first = client.get(PAGE)
+    published.forget()  # as another process would be: the entry only in the shared cache
+    shared.reads.clear()
+    assert client.get(PAGE).content == first.content
+    assert client.get(PAGE).content == first.content
+    assert len([k for k in shared.reads if k != published.MOMENT_KEY]) == 1
+
+
+def test_the_copies_are_bounded_oldest_dropped_first(client, seed, shared, monkeypatch):
+    page = client.get(PAGE)
+    monkeypatch.setattr(published, "RECENT_BYTES", len(page.content) + 1)
+    client.get(API)  # pushes the page's copy out
+    shared.reads.clear()
+    assert client.get(PAGE).content == page.content  # from the shared cache again
+    assert len([k for k in shared.reads if k != published.MOMENT_KEY]) == 1
+    assert published._recent_size <= published.RECENT_BYTES
+
+
+def test_a_publication_is_never_answered_from_an_older_copy(client, submitted):
+    client.get("/")
+    services.disclosure_publish(disclosure=submitted, by=user_in_role(REVIEWER), note="无误")
+    published.published_changed()
+    assert LINK in client.get("/").content

@@ -8,7 +8,8 @@ import pytest
 from disclosure.charts.build import three_public_by_year
 from disclosure.formats.base import format_for, registered
 from disclosure.models import ReconciliationFinding, ThreePublicItem
-from disclosure.public.selectors import agency_page, disclosure_page
+from disclosure.public.lists import agency_page
+from disclosure.public.selectors import disclosure_page
 from disclosure.reconciliation.engine.across import ITEM_NAMES
 from disclosure.reconciliation.services import disclosure_reconcile
 
