@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,11 +202,17 @@ def run(server: str, mode: str, database_url: str, pages, args) -> tuple[dict, l
     return results, streamed, streams
 
 
+def pad(text: str, width: int) -> str:
+    """Left-aligned to a width in terminal columns (a Chinese character takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)
+
+
 def report(results: dict, pages) -> int:
     """Prints the table; returns how many requests failed."""
-    width = max(len(name) for name, _ in pages) + 2
+    width = 28
     print(
-        f"\n{'page':<{width}}{'server':<10}{'mode':<10}{'req/s':>8}{'bare':>7}{'ratio':>7}"
+        f"\n{pad('page', width)}{'server':<10}{'mode':<10}{'req/s':>8}{'bare':>7}{'ratio':>7}"
         f"{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'socket':>8}  goal"
     )
     failed = 0
@@ -216,7 +223,7 @@ def report(results: dict, pages) -> int:
             failed += errors
             ratio = got.rate / bare.rate if bare.rate else 0.0
             print(
-                f"{name:<{width}}{server:<10}{mode:<10}{got.rate:>8.0f}{bare.rate:>7.0f}"
+                f"{pad(name, width)}{server:<10}{mode:<10}{got.rate:>8.0f}{bare.rate:>7.0f}"
                 f"{ratio:>7.3f}{got.p50_ms:>9.1f}{got.p99_ms:>9.1f}{got.non_2xx:>9}"
                 f"{got.socket_errors:>8}  0 errors {'PASS' if errors == 0 else 'MISS'}"
                 + (f"（空视图 {bare.errors} 个错误）" if bare.errors else "")
@@ -235,7 +242,7 @@ def compare(results: dict, pages) -> None:
             (ga, gb), (na, nb) = results["granian", mode][path], results["gunicorn", mode][path]
             ratio = (ga.rate / gb.rate) / (na.rate / nb.rate) if gb.rate and nb.rate else 0
             print(
-                f"  {name:<28}{mode:<10}比值之比 {ratio:5.2f}  req/s {ga.rate / na.rate:5.2f}"
+                f"  {pad(name, 28)}{mode:<10}比值之比 {ratio:5.2f}  req/s {ga.rate / na.rate:5.2f}"
                 f"  p99 {ga.p99_ms / na.p99_ms if na.p99_ms else 0:5.2f}"
             )
 
