@@ -1,14 +1,15 @@
 """Load benchmark, not a timed test: `make bench-load` (issue 15: item 8, and item 1's server).
 
 wrk with 64 connections for 30 s against the public pages, cached and uncached, served by the
-repo's production config: gunicorn with disclosure/config/gunicorn.py, and granian (WSGI) with
-the same processes and threads, in the same run. The demo data's database and the servers'
-environment are bench/bench_pages.py's (a database `<yours>_bench_pages` on DATABASE_URL's
-PostgreSQL server; `--keep-db` reuses it). Per page: req/s, the ratio to a bare view measured
-right before it on the same server, latency p50/p99, answers other than 2xx/3xx and socket
-errors (refused, reset, timed out after `--timeout`), with the goal "0 errors" and PASS/MISS.
-Then each server's streaming: the time to the first byte of /all.csv and of a view that sends a
-line every 0.1 s for 2 s (bench/load_urls.py), and whether those lines arrive as they are sent.
+repo's production configs: granian (WSGI; disclosure/config/granian.py) and gunicorn's gthread
+(disclosure/config/gunicorn.py), with the same processes and threads, in the same run. The demo
+data's database and the servers' environment are bench/bench_pages.py's (a database
+`<yours>_bench_pages` on DATABASE_URL's PostgreSQL server; `--keep-db` reuses it). Per page:
+req/s, the ratio to a bare view measured right before it on the same server, latency p50/p99,
+answers other than 2xx/3xx and socket errors (refused, reset, timed out after `--timeout`),
+with the goal "0 errors" and PASS/MISS. Then each server's streaming: the time to the first
+byte of /all.csv and of a view that sends a line every 0.1 s for 2 s (bench/load_urls.py), and
+whether those lines arrive as they are sent.
 Exits 1 if any request failed. The machines are shared: rates vary between runs, errors do not.
 """
 
@@ -68,37 +69,32 @@ def parse_args(argv=None) -> argparse.Namespace:
 # --- the servers -------------------------------------------------------------------------------
 
 
-def server_command(server: str, port: int, args) -> list[str]:
-    """The production command of each server (README "Deploy"), on a port of the bench's."""
-    bin_dir = Path(sys.executable).parent
+def server_command(server: str) -> list[str]:
+    """Each server's production command (README "Deploy"); bind, workers and threads come from
+    the environment (server_env), as in production."""
     if server == "gunicorn":
-        # Workers, threads and bind come from the environment (server_env), as in production.
-        return [str(bin_dir / "gunicorn"), "-c", "python:disclosure.config.gunicorn"] + [
+        return [sys.executable, "-m", "gunicorn", "-c", "python:disclosure.config.gunicorn"] + [
             "disclosure.config.wsgi"
         ]
-    # granian runs a WSGI app's requests on each worker's blocking threads: the same processes
-    # and threads as gunicorn's gthread, so the two differ only by the server.
-    return [
-        str(bin_dir / "granian"),
-        "--interface", "wsgi",
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--workers", str(args.workers),
-        "--blocking-threads", str(args.threads),
-        "--no-ws",
-        "disclosure.config.wsgi:application",
-    ]  # fmt: skip
+    return [sys.executable, "-m", "disclosure.config.granian"]
 
 
 def start(server: str, database_url: str, *, cached: bool, args):
     port = free_port()
     env = server_env(database_url, cached=cached, port=port, args=args)
     env["DJANGO_SETTINGS_MODULE"] = "bench.load_site"
+    # granian's config (disclosure/config/granian.py) reads granian's own names: the same
+    # processes and threads as gunicorn's gthread, so the two differ only by the server.
+    env.update(
+        GRANIAN_PORT=str(port),
+        GRANIAN_WORKERS=str(args.workers),
+        GRANIAN_BLOCKING_THREADS=str(args.threads),
+    )
     process = subprocess.Popen(
-        server_command(server, port, args),
+        server_command(server),
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,  # gunicorn's access log: a line per request
+        stdout=subprocess.DEVNULL,  # the access logs: a line per request
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
