@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-deps
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-deps bench-load
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -79,6 +79,12 @@ bench-deps:
 # same way (gunicorn, the demo data on DATABASE_URL's PostgreSQL server). See bench/bench_pages.py.
 bench-pages: $(STAMP) bench-deps
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
+
+# A benchmark, not a test: wrk with 64 connections for 30 s on the public pages, cached and
+# uncached, under gunicorn (the production config) and granian, 0 errors the goal; exits non-zero
+# on any error. `BENCH_ARGS="--seconds 10"` shortens it. See bench/bench_load.py.
+bench-load: $(STAMP) bench-deps
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_load.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -92,3 +92,68 @@ def python_load(url: str, *, seconds: float, connections: int, processes: int = 
         results = list(pool.map(_process, [url] * processes, [seconds] * processes, per))
     elapsed = max(seconds, time.monotonic() - started - 0.05)
     return LoadResult(sum(r[0] for r in results), elapsed, sum(r[1] for r in results))
+
+
+# --- wrk with its details, for bench/bench_load.py ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrkReport:
+    """One wrk run as bench_load prints it: the rate, the latency percentiles, and the errors
+    kept apart (answers other than 2xx/3xx; connections refused, reset or timed out)."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx + self.socket_errors
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _latency_ms(out: str, percentile: str) -> float:
+    found = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
+    return float(found.group(1)) * _UNITS_MS[found.group(2)] if found else float("nan")
+
+
+def parse_wrk_report(out: str) -> WrkReport:
+    total = parse_wrk(out)
+    non_2xx = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    return WrkReport(
+        requests=total.requests,
+        seconds=total.seconds,
+        p50_ms=_latency_ms(out, "50"),
+        p99_ms=_latency_ms(out, "99"),
+        non_2xx=non_2xx,
+        socket_errors=total.errors - non_2xx,
+    )
+
+
+def wrk_report(
+    url: str, *, seconds: float, connections: int, threads: int = 2, timeout: float = 30
+) -> WrkReport:
+    """wrk with `--latency` (the percentiles); `timeout` seconds before a request counts as a
+    socket error."""
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+        + ["--timeout", f"{timeout:g}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return parse_wrk_report(out)
+
+
+# The slow streamed view of bench/load_urls.py: a line every TRICKLE_PAUSE s, TRICKLE_LINES times.
+TRICKLE_LINES = 20
+TRICKLE_PAUSE = 0.1

@@ -22,6 +22,7 @@ from disclosure.access import (
 )
 from disclosure.core.audit import annotate_history_page
 
+from .deleting import VersionedDeleteMixin
 from .forms import TextareaField, VersionedPartForm
 from .reconciliation import FiguresChangedAdminMixin
 
@@ -125,9 +126,12 @@ def _scoped_filter(model, item):
     return item
 
 
-class ScopedHistoryAdmin(AgencyScopedAdminMixin, FiguresChangedAdminMixin, SimpleHistoryAdmin):
+class ScopedHistoryAdmin(
+    AgencyScopedAdminMixin, VersionedDeleteMixin, FiguresChangedAdminMixin, SimpleHistoryAdmin
+):
     """The base for every admin of agency-owned data: scoped, each save or delete of a
-    disclosure's content reported to the workflow, with a read-only history view."""
+    disclosure's content reported to the workflow (a delete confirmed from a stale page
+    refused: admin/deleting.py), with a read-only history view."""
 
     def _versioned(self, request, obj) -> bool:
         """A row of a disclosure, changed on its own page (inlines ride on the disclosure's
