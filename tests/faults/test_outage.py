@@ -2,7 +2,7 @@
 
 Real parts only: a throw-away PostgreSQL cluster this test initialises and kills (`pg_ctl stop
 -m immediate`, a crash, not a clean shutdown), a throw-away Redis, and the production server
-(gunicorn with the repo's config) serving the seed. Clients keep reading pages and logging in
+(granian, the production server, with the repo's config) serving the seed. Clients keep reading pages and logging in
 (each login commits a session row) while the services die. We assert:
 - during the database outage every answer is a page or a Chinese 503 with Retry-After, never a
   500 or a traceback;
@@ -156,19 +156,13 @@ def services(tmp_path: Path):
         )
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:disclosure.config.gunicorn",
-            "disclosure.config.wsgi",
-        ],
+        [sys.executable, "-m", "disclosure.config.granian"],
         env={
             **env,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "2",
-            "GUNICORN_THREADS": "4",
+            "GRANIAN_HOST": "127.0.0.1",
+            "GRANIAN_PORT": str(port),
+            "GRANIAN_WORKERS": "2",
+            "GRANIAN_BLOCKING_THREADS": "4",
         },
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -179,7 +173,11 @@ def services(tmp_path: Path):
         yield cluster, redis, f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
-        server.communicate(timeout=30)
+        try:
+            server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # a stop that hangs must not hang the suite
+            server.kill()
+            server.communicate(timeout=10)
         redis.process.kill()
         cluster.stop()
 
