@@ -23,9 +23,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from bureaus.models import Agency
 from disclosure.importing import ImportFileError, disclosure_import_records
+from disclosure.importing.batch import ImportBatch
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
@@ -54,12 +56,24 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
         bar = Progress(len(files), sys.stderr)
+        batch = ImportBatch()
         results = []
         for name, opener in files:
             bar.start(name)
-            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given))
+            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given, batch))
             bar.done()
         bar.close()
+        # The imported disclosures are checked together, as each would have been after its
+        # file (batch.py); they have no stored check until then.
+        try:
+            checked = batch.reconcile()
+        except DatabaseError as exc:
+            self._summary(results, dry_run)
+            raise CommandError(
+                f"文件已导入，但导入后的数据核对失败（{exc}）：请运行 manage.py reconcile_all。"
+            ) from exc
+        if checked:
+            self.stderr.write(f"已核对 {checked} 份导入的决算。")
         self._summary(results, dry_run)
         failed = [r for r in results if not r["ok"]]
         if failed:
@@ -186,7 +200,9 @@ def _given(slug: str | None, year: int | None) -> tuple[Agency, FiscalYear] | No
     return agency, fiscal_year
 
 
-def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None) -> dict:
+def _open_and_import(
+    name: str, opener, by, dry_run: bool, progress, given=None, batch=None
+) -> dict:
     """One file of the batch; a file that cannot even be opened is reported like any other."""
     try:
         stream = opener()
@@ -196,20 +212,20 @@ def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None)
         result["seconds"] = 0.0
         return result
     with stream:
-        return _import_one(name, stream, by, dry_run, progress, given)
+        return _import_one(name, stream, by, dry_run, progress, given, batch or ImportBatch())
 
 
 def _result(name: str) -> dict:
     return {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
 
 
-def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> dict:
+def _import_one(name: str, stream, by, dry_run: bool, progress, given, batch: ImportBatch) -> dict:
     started = time.perf_counter()
     result = _result(name)
     try:
         # Given on the command line, the target is checked against each row as the admin
         # form's is: a row naming another agency or year is an error of that row.
-        agency, fiscal_year = given or _target(stream)
+        agency, fiscal_year = given or _target(stream, batch)
         result["agency"], result["year"] = agency.name, fiscal_year.year
         stream.seek(0)
         report = disclosure_import_records(
@@ -220,6 +236,7 @@ def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> d
             dry_run=dry_run,
             progress=progress,
             fast=True,  # a bulk load in a process of its own: the COPY writer's thread
+            batch=batch,
         )
         result["rows"] = report.rows
         result["errors"] = [str(e) for e in report.errors]
@@ -235,13 +252,13 @@ def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> d
     return result
 
 
-def _target(stream) -> tuple[Agency, FiscalYear]:
+def _target(stream, batch: ImportBatch) -> tuple[Agency, FiscalYear]:
     """The agency and year the file names: the first row that names them."""
     with closing(read_records(stream)) as records:
-        return _named(records)
+        return _named(records, batch)
 
 
-def _named(records) -> tuple[Agency, FiscalYear]:
+def _named(records, batch: ImportBatch) -> tuple[Agency, FiscalYear]:
     any_record = False
     for record in records:
         any_record = True
@@ -252,10 +269,10 @@ def _named(records) -> tuple[Agency, FiscalYear]:
             raise ImportFileError(f"第 {record.row} 行：{exc}") from None
         if not name or year is None:
             continue
-        agency = Agency.objects.filter(name=name).first()
+        agency = batch.agency(name)
         if agency is None:
             raise ImportFileError(f"单位“{name}”不存在：请先在管理后台添加该单位。")
-        fiscal_year = FiscalYear.objects.filter(year=year).first()
+        fiscal_year = batch.fiscal_year(year)
         if fiscal_year is None:
             raise ImportFileError(f"{year} 年度不存在：请先在管理后台添加该年度。")
         return agency, fiscal_year
