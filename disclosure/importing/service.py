@@ -13,6 +13,7 @@ bulk loads ask for the COPY writer's thread with `fast=True`.
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from disclosure.reconciliation.services import disclosure_unchecked
 from disclosure.workflow.services import disclosure_check_version, disclosure_figures_changed
 
 from .batch import ImportBatch
+from .caps import FileBudget
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
 from .resolve import CellFigure, LineFigure, Target, resolve
@@ -100,10 +102,15 @@ def disclosure_import(
     fast: bool = False,
     expected_version=UNCHECKED,
     batch: ImportBatch | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
     the year. `by` is the user importing; None only for trusted bulk loads (the command line).
+    `file_name` names the file in a refusal (a path names itself).
     """
+    if not file_name and isinstance(file, (str, Path)):
+        file_name = Path(file).name
+    budget = FileBudget(file_name)  # reading counts against the file's time
     return disclosure_import_records(
         agency=agency,
         fiscal_year=fiscal_year,
@@ -116,6 +123,7 @@ def disclosure_import(
         fast=fast,
         expected_version=expected_version,
         batch=batch,
+        budget=budget,
     )
 
 
@@ -132,6 +140,7 @@ def disclosure_import_records(
     fast: bool = False,
     expected_version=UNCHECKED,
     batch: ImportBatch | None = None,
+    budget: FileBudget | None = None,
 ) -> ImportReport:
     """`reconcile=False` leaves the figures unchecked (the disclosure page says so), for a
     caller that checks them itself afterwards, e.g. the benchmark, which times the check
@@ -142,10 +151,14 @@ def disclosure_import_records(
     command line's bulk loads ask for it, never a web worker. A bulk load passes its `batch`
     (batch.py): the year's configuration is read once for all its files, and the
     reconciliation is left to the batch, which checks all its disclosures at the end; until
-    then, as with `reconcile=False`, the disclosure has no stored check."""
+    then, as with `reconcile=False`, the disclosure has no stored check. `budget` is the
+    file's allowance of rows and seconds (caps.py), started when its reading started; a file
+    over it is refused whole."""
     if by is not None and not importable_agencies(by).filter(pk=agency.pk).exists():
         raise PermissionDenied("只能导入本单位的决算数字。")
     started = time.perf_counter()
+    budget = budget or FileBudget()
+    records = budget.capped(records)
     report = ImportReport(agency=agency, fiscal_year=fiscal_year, by=by)
     errors = ErrorCollector()
     outcomes = Outcomes(collect_rows)
@@ -156,6 +169,7 @@ def disclosure_import_records(
             with immediate_checks():
                 writer = new_writer(fast=fast)
                 _run(report, records, errors, outcomes, progress, writer, target, created)
+            budget.check_time()
             if errors.any() or dry_run:
                 raise _Rollback
             # Imports bypass the admin's save: forms of the disclosure opened before are stale
@@ -166,6 +180,7 @@ def disclosure_import_records(
             disclosure_figures_changed(disclosure_id=report.disclosure.pk, by=by, reconcile=now)
             if not now and not created:  # a new disclosure has no stored check to forget
                 disclosure_unchecked(disclosure_id=report.disclosure.pk)
+            budget.check_time()
             report.written = True
         if batch is not None and reconcile:
             batch.imported(report.disclosure.pk)

@@ -2,6 +2,7 @@
 
     python manage.py import_disclosures PATH [--dry-run] [--user NAME]
                                              [--agency SLUG --year YYYY]
+                                             [--max-rows N] [--max-seconds S]
 
 Every file goes through the same service as the admin import, with the COPY writer on
 PostgreSQL (importing/fast/: a second thread, which a web worker never starts). The agency and
@@ -9,7 +10,9 @@ year of a file are the ones its rows (or, in the per-table layout, its 部门/�
 every row must name the same ones. Many agencies print no 部门/年度 line: --agency and --year
 then say it for every file (a file that names another agency or year is refused). A progress
 bar runs on stderr; a summary table ends the run,
-and the exit code is non-zero if any file failed.
+and the exit code is non-zero if any file failed. A file over the per-file caps (rows,
+seconds: settings IMPORT_MAX_FILE_ROWS/IMPORT_MAX_FILE_SECONDS, or --max-rows/--max-seconds for
+the run) is refused like a bad one, and the others are imported.
 """
 
 import shutil
@@ -28,6 +31,7 @@ from django.db import DatabaseError
 from bureaus.models import Agency
 from disclosure.importing import ImportFileError, disclosure_import_records
 from disclosure.importing.batch import ImportBatch
+from disclosure.importing.caps import FileBudget, FileCaps
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
@@ -48,10 +52,21 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的权限导入（默认：命令行，全部单位）")
         parser.add_argument("--agency", help="单位标识（slug）：文件中没有写明单位时使用")
         parser.add_argument("--year", type=int, help="年度：文件中没有写明年度时使用")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            help="每个文件最多的行数（默认为设置 IMPORT_MAX_FILE_ROWS），超过的文件不导入",
+        )
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            help="每个文件最长的导入秒数（默认为设置 IMPORT_MAX_FILE_SECONDS），超时的文件不导入",
+        )
 
     def handle(self, *args, path, dry_run, user, agency=None, year=None, **options):
         by = _user(user) if user else None
         given = _given(agency, year)
+        caps = _caps(options.get("max_rows"), options.get("max_seconds"))
         files = list(_files(Path(path)))
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
@@ -60,7 +75,9 @@ class Command(BaseCommand):
         results = []
         for name, opener in files:
             bar.start(name)
-            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given, batch))
+            results.append(
+                _open_and_import(name, opener, by, dry_run, bar.rows, given, batch, caps)
+            )
             bar.done()
         bar.close()
         # The imported disclosures are checked together, as each would have been after its
@@ -200,8 +217,16 @@ def _given(slug: str | None, year: int | None) -> tuple[Agency, FiscalYear] | No
     return agency, fiscal_year
 
 
+def _caps(rows: int | None, seconds: float | None) -> FileCaps:
+    """The settings' per-file caps, or the run's own."""
+    caps = FileCaps.from_settings()
+    if (rows is not None and rows < 1) or (seconds is not None and seconds <= 0):
+        raise CommandError("--max-rows 与 --max-seconds 须为正数。")
+    return FileCaps(rows=rows or caps.rows, seconds=seconds or caps.seconds)
+
+
 def _open_and_import(
-    name: str, opener, by, dry_run: bool, progress, given=None, batch=None
+    name: str, opener, by, dry_run: bool, progress, given=None, batch=None, caps=None
 ) -> dict:
     """One file of the batch; a file that cannot even be opened is reported like any other."""
     try:
@@ -211,15 +236,20 @@ def _open_and_import(
         result["errors"], result["error_count"], result["ok"] = [str(exc)], 1, False
         result["seconds"] = 0.0
         return result
+    budget = FileBudget(name, caps)
     with stream:
-        return _import_one(name, stream, by, dry_run, progress, given, batch or ImportBatch())
+        return _import_one(
+            name, stream, by, dry_run, progress, given, batch or ImportBatch(), budget
+        )
 
 
 def _result(name: str) -> dict:
     return {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
 
 
-def _import_one(name: str, stream, by, dry_run: bool, progress, given, batch: ImportBatch) -> dict:
+def _import_one(
+    name: str, stream, by, dry_run: bool, progress, given, batch: ImportBatch, budget: FileBudget
+) -> dict:
     started = time.perf_counter()
     result = _result(name)
     try:
@@ -237,6 +267,7 @@ def _import_one(name: str, stream, by, dry_run: bool, progress, given, batch: Im
             progress=progress,
             fast=True,  # a bulk load in a process of its own: the COPY writer's thread
             batch=batch,
+            budget=budget,
         )
         result["rows"] = report.rows
         result["errors"] = [str(e) for e in report.errors]
