@@ -64,7 +64,7 @@ test: $(STAMP) browser-deps gates-deps
 # A benchmark, not a test: 100,000 lines on the configured database (DATABASE_URL), our import
 # against django-import-export's defaults and, on PostgreSQL, COPY. See bench/bench_import.py.
 bench-import: $(STAMP)
-	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_import.py
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_import.py $(BENCH_IMPORT_ARGS)
 
 # wrk drives the load of bench-pages; installed when missing and we may (root, apt), otherwise
 # the benchmark falls back to its slower Python client and says so.

@@ -1,8 +1,8 @@
-"""Benchmark of the import, not a timed test: `make bench-import`.
+"""Benchmark of the import, not a timed test: `make bench-import` (options: --help).
 
 Loads 100,000 expenditure lines (a file generated with a seeded RNG, in the long layout of the
-CSV export) on the configured database — PostgreSQL in a separate bench_juesuan database,
-otherwise a temporary SQLite file — and prints one line per path with rows/s:
+CSV export) on the configured database — PostgreSQL in a separate <database>_bench_import
+database, otherwise a temporary SQLite file — and prints one line per path with rows/s:
   ours:   disclosure_import(fast=True), every validation on, as `manage.py import_disclosures`
           runs it (the admin's import takes the plain writer: importing/writing.py);
   django-import-export with its defaults, through a plain ModelResource on the same file
@@ -11,11 +11,19 @@ otherwise a temporary SQLite file — and prints one line per path with rows/s:
           by the audit rows an import writes for them: the database's share of our import.
 Then the peak Python memory (tracemalloc) of our import for 10,000 and 100,000 rows.
 
+Then the bulk loads of issue 15, through `manage.py import_disclosures` as a clerk runs them
+(each file's reconciliation included): the large file, --files agencies' files of the 2014
+format (~244 lines: 4 statements and the 三公 records), --standard-files copies of the demo's
+standard-format document (653 lines), and their ratios with the goals beside them: one large
+file ≥ 0.5 × COPY, many small files ≥ 0.5 × the one large file. --only-goals skips the
+django-import-export and memory lines.
+
 Every path commits, so each pays its foreign-key checks. The machines are shared and their speed
 varies from run to run (COPY alone has measured 30,000 to 150,000 rows/s here): compare the
 ratios printed by one run.
 """
 
+import argparse
 import csv
 import os
 import random
@@ -31,7 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 SAMPLE = 5000
-BENCH_DB = "bench_juesuan"
 STATEMENTS = ["收入决算", "支出决算", "支出按性质分（经济分类）", "支出按功能分类"]
 
 
@@ -42,11 +49,13 @@ def configure_database() -> str:
         import psycopg
 
         parts = urlsplit(url)
+        # Named after the configured database: helpers sharing a server do not collide.
+        bench_db = f"{parts.path.strip('/') or 'postgres'}_bench_import"
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
-        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-        return f"PostgreSQL ({BENCH_DB})"
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+            conn.execute(f'CREATE DATABASE "{bench_db}"')
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{bench_db}"))
+        return f"PostgreSQL ({bench_db})"
     path = Path(tempfile.mkdtemp(prefix="bench-juesuan-")) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     return f"SQLite ({path})"
@@ -85,6 +94,110 @@ def generate(path: Path, rows: int) -> None:
                     ]
                     + [""] * 9
                 )
+
+
+def small_2014(path: Path, agency: str, rng: random.Random, lines: int = 60) -> int:
+    """One agency's file as many are: 4 statements × `lines` lines and the 4 "三公" rows."""
+    from disclosure.core.money import format_wan, format_yuan
+    from disclosure.exports.rows import FIGURE_HEADER, THREE_PUBLIC_LABEL
+    from disclosure.models import ThreePublicItem
+
+    rows = []
+    for statement in STATEMENTS:
+        tops: list[str] = []
+        for i, code in enumerate(rng.sample(range(1_000_000, 9_999_999), lines)):
+            name = f"项目{i:03d}"
+            parent = rng.choice(tops) if tops and rng.random() < 0.1 else ""
+            if not parent:
+                tops.append(name)
+            yuan = Decimal(rng.randrange(0, 10**9)).scaleb(-2)
+            rows.append(
+                [
+                    agency,
+                    "2014",
+                    statement,
+                    str(code),
+                    name,
+                    parent,
+                    "决算数",
+                    format_wan(yuan),
+                    format_yuan(yuan),
+                ]
+                + [""] * 9
+            )
+    for item in ThreePublicItem:
+        yuan = Decimal(rng.randrange(0, 10**7)).scaleb(-2)
+        counts = [""] * 9
+        if item == ThreePublicItem.RECEPTION:
+            counts[4:6] = [str(rng.randrange(1, 90)), str(rng.randrange(90, 900))]
+        rows.append(
+            [
+                agency,
+                "2014",
+                THREE_PUBLIC_LABEL,
+                "",
+                item.label,
+                "",
+                "决算数",
+                format_wan(yuan),
+                format_yuan(yuan),
+                *counts,
+            ]
+        )
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(FIGURE_HEADER)
+        writer.writerows(rows)
+    return len(rows)
+
+
+def small_files(folder: Path, count: int) -> int:
+    """`count` agencies' files of the 2014 format, ~244 lines each; returns the lines."""
+    from bureaus.models import Agency
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(20240602)
+    names = [f"基准小单位{i:05d}" for i in range(count)]
+    Agency.objects.bulk_create(
+        [Agency(name=n, slug=f"bench-small-{i}") for i, n in enumerate(names)],
+        ignore_conflicts=True,
+    )
+    return sum(small_2014(folder / f"{i:05d}.csv", n, rng) for i, n in enumerate(names))
+
+
+def standard_files(folder: Path, count: int) -> int:
+    """`count` agencies' files of the standard format: the demo's 2024 document (普陀区规划
+    和自然资源局, loaded by load_seed) exported, once per agency; returns the lines."""
+    from bureaus.models import Agency
+    from disclosure.exports.rows import FIGURE_HEADER, figure_rows
+    from disclosure.models import Disclosure
+
+    folder.mkdir(parents=True, exist_ok=True)
+    source = Disclosure.objects.filter(agency__slug="putuo-ghzy", fiscal_year__year=2024)
+    template = [row[:18] for row in figure_rows(source)]
+    names = [f"基准标准单位{i:05d}" for i in range(count)]
+    Agency.objects.bulk_create(
+        [Agency(name=n, slug=f"bench-standard-{i}") for i, n in enumerate(names)],
+        ignore_conflicts=True,
+    )
+    for i, name in enumerate(names):
+        with open(folder / f"{i:05d}.csv", "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(FIGURE_HEADER)
+            writer.writerows([name, *row[1:]] for row in template)
+    return len(template) * count
+
+
+def command(path: Path, rows: int) -> float:
+    """Rows/s of `manage.py import_disclosures PATH`: the bulk load as a clerk runs it,
+    reconciliation included."""
+    import io
+
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("import_disclosures", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    return rows / (time.perf_counter() - started)
 
 
 def prefix(source: Path, target: Path, rows: int) -> None:
@@ -230,7 +343,29 @@ def peak_memory(path: Path, n: int) -> float:
     return peak / 2**20
 
 
+def goal(label: str, ratio: float, target: float) -> str:
+    verdict = "PASS" if ratio >= target else "MISS"
+    return f"  {label:<52}{ratio:>6.2f}×   goal ≥ {target}×  {verdict}"
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description="make bench-import")
+    parser.add_argument(
+        "--files", type=int, default=400, help="small 2014-format files (~244 lines each)"
+    )
+    parser.add_argument(
+        "--standard-files", type=int, default=100, help="standard-format files (653 lines each)"
+    )
+    parser.add_argument(
+        "--only-goals",
+        action="store_true",
+        help="skip django-import-export and the memory peaks: only the ratios of issue 15",
+    )
+    return parser.parse_args()
+
+
 def main() -> None:
+    args = arguments()
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disclosure.config.settings")
     where = configure_database()
@@ -241,6 +376,7 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    call_command("load_seed", verbosity=0)  # the standard-format files copy its 2024 document
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
     big, small = work / f"lines-{ROWS}.csv", work / "lines-10000.csv"
     generate(big, ROWS)
@@ -250,11 +386,13 @@ def main() -> None:
     rate, check = ours(big, 1)
     print(f"  ours: disclosure_import, all validation on       {rate:>10,.0f} rows/s   1.00×")
     print(f"    then the reconciliation of the {ROWS:,} lines: {check:.1f} s")
-    default = default_resource(big, 2)
-    print(
-        f"  django-import-export defaults (ModelResource)     {default:>10,.0f} rows/s"
-        f"   {default / rate:.3f}×  ({SAMPLE:,}-row sample of the same file, per-row rate)"
-    )
+    if not args.only_goals:
+        default = default_resource(big, 2)
+        print(
+            f"  django-import-export defaults (ModelResource)     {default:>10,.0f} rows/s"
+            f"   {default / rate:.3f}×  ({SAMPLE:,}-row sample of the same file, per-row rate)"
+        )
+    ceiling = None
     if connection.vendor == "postgresql":
         ceiling = copy(big, 3)
         print(
@@ -268,11 +406,41 @@ def main() -> None:
         )
     else:
         print("  PostgreSQL COPY: not measured (the configured database is not PostgreSQL)")
-    low, high = peak_memory(small, 4), peak_memory(big, 5)
+    if not args.only_goals:
+        low, high = peak_memory(small, 4), peak_memory(big, 5)
+        print(
+            f"  peak Python memory of ours (tracemalloc): {min(10000, ROWS):,} rows {low:.1f} MiB,"
+            f" {ROWS:,} rows {high:.1f} MiB"
+        )
+    print("manage.py import_disclosures (bulk loads; reconciliation included):")
+    fresh_disclosure(7)
+    large = command(big, ROWS)
+    print(f"  one file of {ROWS:,} lines                          {large:>10,.0f} rows/s")
+    lines = small_files(work / "small", args.files)
+    many = command(work / "small", lines)
     print(
-        f"  peak Python memory of ours (tracemalloc): {min(10000, ROWS):,} rows {low:.1f} MiB,"
-        f" {ROWS:,} rows {high:.1f} MiB"
+        f"  {args.files:,} files of the 2014 format, {lines // max(args.files, 1)} lines each"
+        f"       {many:>10,.0f} rows/s"
     )
+    standard = None
+    if args.standard_files:
+        lines = standard_files(work / "standard", args.standard_files)
+        standard = command(work / "standard", lines)
+        print(
+            f"  {args.standard_files:,} files of the standard format, "
+            f"{lines // args.standard_files} lines each   {standard:>10,.0f} rows/s"
+        )
+    print("Issue 15's goals (ratios of this run):")
+    if ceiling is not None:
+        print(goal("one large file (ours) ÷ PostgreSQL COPY", rate / ceiling, 0.5))
+    print(goal("many small 2014 files ÷ the one large file", many / large, 0.5))
+    if standard is not None:
+        print(goal("many standard-format files ÷ the one large file", standard / large, 0.5))
+    print("  (both through import_disclosures, each file's reconciliation included; against")
+    print("   the large file's import alone, unchecked, the stricter ratios are:)")
+    print(goal("  many small 2014 files ÷ the large file's import", many / rate, 0.5))
+    if standard is not None:
+        print(goal("  many standard-format files ÷ the large file's import", standard / rate, 0.5))
 
 
 if __name__ == "__main__":

@@ -163,6 +163,7 @@ class FiguresImportExportMixin(ImportExportMixin):
     # --- the stored upload: the uploader's own, by token (importing/uploads.py) -------------
 
     def write_to_tmp_storage(self, import_file, input_format):
+        input_format.file_name = import_file.name  # named in a refusal (importing/caps.py)
         upload = import_upload_store(
             by=import_file.uploaded_by, name=import_file.name, chunks=import_file.chunks()
         )
@@ -188,6 +189,7 @@ class FiguresImportExportMixin(ImportExportMixin):
         try:
             data = import_upload_take(by=request.user, token=form.cleaned_data["import_file_name"])
             input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+            input_format.file_name = form.cleaned_data.get("original_file_name") or ""
             dataset = input_format.create_dataset(data)
         except ImportFileError as exc:
             return self._not_imported(request, str(exc))

@@ -258,6 +258,12 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The largest file the admin's import accepts (a real agency's workbook is well under 1 MB);
 # bigger loads go through `manage.py import_disclosures`.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20")) * 2**20
+# The most one file may ask of an import, on both paths (importing/caps.py): its rows, and its
+# seconds of reading, checking and writing. An agency's file has hundreds of rows; the time
+# stays under a web worker's timeout (GUNICORN_TIMEOUT, 120 s), so the admin refuses in
+# Chinese rather than dying. `import_disclosures --max-rows/--max-seconds` raise them for a run.
+IMPORT_MAX_FILE_ROWS = int(os.environ.get("IMPORT_MAX_FILE_ROWS", "200000"))
+IMPORT_MAX_FILE_SECONDS = float(os.environ.get("IMPORT_MAX_FILE_SECONDS", "100"))
 # An upload previewed and not confirmed is deleted after this long (importing/uploads.py).
 IMPORT_UPLOAD_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MINUTES", "30"))
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -6,6 +6,7 @@ ThreePublicFigure, or a list of row errors (column, Chinese message).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
@@ -19,6 +20,7 @@ from disclosure.formats.base import format_for
 from disclosure.models import (
     COUNT_FIELDS,
     COUNTS_BY_ITEM,
+    ClassificationCode,
     ExpenditureLine,
     ReportRow,
     RowSource,
@@ -48,6 +50,12 @@ EXPORTED_YUAN = re.compile(r"(?:0|[1-9][0-9]{0,12})\.[0-9]{2}\Z")
 TABLE_MARK = re.compile(r"^(?:公开)?(\d{1,2})表?")
 THREE_PUBLIC = {label_key(THREE_PUBLIC_LABEL), label_key("三公经费")}
 FINAL_KEY = label_key(FINAL)
+STATEMENTS = {label_key(s.label): s.value for s in Statement} | {
+    label_key(s.value): s.value for s in Statement
+}
+ITEMS = {label_key(i.label): i.value for i in ThreePublicItem} | {
+    label_key(i.value): i.value for i in ThreePublicItem
+}
 NO_COUNTS, NO_COUNTS_CSV = (None,) * len(COUNT_FIELDS), ("",) * len(COUNT_FIELDS)
 
 
@@ -104,43 +112,48 @@ class TableInfo:
 
 
 class Target:
-    """The disclosure being imported into and the configuration its year uses."""
+    """The disclosure being imported into and the configuration its year uses.
 
-    def __init__(self, disclosure):
+    `configure(fiscal_year)` gives a standard-format year's (tables, classifications): a bulk
+    load reads them once for all its files (batch.py); by default they are read here."""
+
+    def __init__(self, disclosure, configure: Callable | None = None):
         self.disclosure = disclosure
         fiscal_year = disclosure.fiscal_year
         self.agency_name = disclosure.agency.name
         self.year = fiscal_year.year
         self.standard = format_for(fiscal_year).has_tables
-        self.statements = {label_key(s.label): s.value for s in Statement}
-        self.statements |= {label_key(s.value): s.value for s in Statement}
-        self.items = {label_key(i.label): i.value for i in ThreePublicItem}
-        self.items |= {label_key(i.value): i.value for i in ThreePublicItem}
+        self.statements = STATEMENTS
+        self.items = ITEMS
         self.tables: dict[str, TableInfo] = {}
         self.checked: set = set()
         self.classifications: dict[tuple[str, str], int] = {}
         if self.standard:
-            self._load_standard(fiscal_year)
-
-    def _load_standard(self, fiscal_year) -> None:
-        specs = TableSpec.objects.filter(report_format_id=fiscal_year.report_format_id)
-        for spec in specs.prefetch_related("columns", "row_specs"):
-            info = TableInfo(spec=spec, columns=list(spec.columns.all()))
-            info.sides = {c.side for c in info.columns if c.side}
-            for r in spec.row_specs.all():
-                info.row_specs.setdefault((r.side, r.panel, r.parent_name, r.name), r)
-                if r.panel:
-                    info.panels.add(r.panel)
-            self.tables[spec.number] = info
-        if fiscal_year.code_version_id:
-            from disclosure.models import ClassificationCode
-
-            codes = ClassificationCode.objects.filter(version_id=fiscal_year.code_version_id)
-            for pk, scheme, code in codes.values_list("pk", "scheme", "code"):
-                self.classifications[(scheme, code)] = pk
+            self.tables, self.classifications = (configure or load_configuration)(fiscal_year)
 
     def format_name(self) -> str:
         return "标准格式" if self.standard else "2014年简式格式"
+
+
+def load_configuration(fiscal_year) -> tuple[dict, dict]:
+    """A standard-format year's tables (TableInfo by table number) and its classification
+    codes (id by (scheme, code))."""
+    tables = {}
+    specs = TableSpec.objects.filter(report_format_id=fiscal_year.report_format_id)
+    for spec in specs.prefetch_related("columns", "row_specs"):
+        info = TableInfo(spec=spec, columns=list(spec.columns.all()))
+        info.sides = {c.side for c in info.columns if c.side}
+        for r in spec.row_specs.all():
+            info.row_specs.setdefault((r.side, r.panel, r.parent_name, r.name), r)
+            if r.panel:
+                info.panels.add(r.panel)
+        tables[spec.number] = info
+    classifications = {}
+    if fiscal_year.code_version_id:
+        codes = ClassificationCode.objects.filter(version_id=fiscal_year.code_version_id)
+        for pk, scheme, code in codes.values_list("pk", "scheme", "code"):
+            classifications[(scheme, code)] = pk
+    return tables, classifications
 
 
 def _clean(model, name: str, value, errors: list, column: str):

@@ -30,6 +30,7 @@ from disclosure.core.money import format_wan, format_yuan
 from disclosure.exports import rows as exports
 from disclosure.exports import xlsx
 from disclosure.importing import ImportFileError, Record, disclosure_import_records
+from disclosure.importing.caps import FileBudget
 from disclosure.importing.service import UNCHECKED
 from disclosure.models import (
     COUNT_FIELDS,
@@ -123,9 +124,10 @@ def _count(name: str) -> fields.Field:
 class FiguresDataset(tablib.Dataset):
     """The file's records, read by the import service's readers, shown as rows for the admin."""
 
-    def __init__(self, records: list[Record]):
+    def __init__(self, records: list[Record], budget: FileBudget | None = None):
         super().__init__(headers=["位置", "报表", "科目编码", "项目", "上级项目", "栏目"])
         self.records = records
+        self.budget = budget  # the file's allowance, started when its reading started
         for r in records:
             v = r.values
             where = f"{r.sheet} 第 {r.row} 行" if r.sheet else f"第 {r.row} 行"
@@ -137,14 +139,22 @@ class FiguresDataset(tablib.Dataset):
             )
 
 
-def _read(in_stream) -> list[Record]:
-    records = list(read_records(in_stream))
+def _read(in_stream, file_name: str) -> FiguresDataset:
+    """The file's records, refused past the per-file caps while they are read (the preview
+    holds them all in memory); `file_name`, the upload's, names the file in a refusal."""
+    budget = FileBudget(file_name)
+    records = list(budget.capped(read_records(in_stream)))
     if not records:  # said here: django-import-export's own message is English
         raise ImportFileError("文件中没有数据行。")
-    return records
+    return FiguresDataset(records, budget)
 
 
-class FiguresCSV(base_formats.CSV):
+class _Named:
+    # The admin sets `file_name` on the format it reads an upload with (admin/importing.py).
+    file_name = ""
+
+
+class FiguresCSV(_Named, base_formats.CSV):
     """CSV in UTF-8 (with or without BOM) or GB18030/GBK, read as bytes to detect which;
     written as the public CSV is: UTF-8 with BOM, CRLF."""
 
@@ -155,7 +165,7 @@ class FiguresCSV(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        return FiguresDataset(_read(in_stream))
+        return _read(in_stream, self.file_name)
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO(newline="")
@@ -165,7 +175,7 @@ class FiguresCSV(base_formats.CSV):
         return ("\ufeff" + out.getvalue()).encode()
 
 
-class FiguresXLSX(base_formats.XLSX):
+class FiguresXLSX(_Named, base_formats.XLSX):
     """XLSX in the long layout (one sheet) or one sheet per public table.
 
     Written as the public downloads are (disclosure.exports.xlsx): amounts and counts as
@@ -174,7 +184,7 @@ class FiguresXLSX(base_formats.XLSX):
     """
 
     def create_dataset(self, in_stream):
-        return FiguresDataset(_read(in_stream))
+        return _read(in_stream, self.file_name)
 
     def export_data(self, dataset, **kwargs):
         kinds = [_xlsx_kind(header) for header in dataset.headers]
@@ -233,6 +243,7 @@ class FiguresResource(resources.ModelResource):
                 dry_run=dry_run,
                 collect_rows=True,
                 expected_version=self.expected_version,
+                budget=_budget(dataset, kwargs.get("file_name")),
             )
         except (PermissionDenied, ImportFileError) as exc:
             result.append_base_error(Error(exc))
@@ -242,6 +253,13 @@ class FiguresResource(resources.ModelResource):
 
     def get_export_headers(self, selected_fields=None):
         return list(exports.FIGURE_HEADER)
+
+
+def _budget(dataset, file_name: str | None) -> FileBudget:
+    """The allowance the file's reading started, else (a dataset built otherwise) one now."""
+    budget = getattr(dataset, "budget", None) or FileBudget()
+    budget.name = budget.name or file_name or ""
+    return budget
 
 
 def _records(dataset) -> list[Record]:

@@ -13,6 +13,7 @@ bulk loads ask for the COPY writer's thread with `fast=True`.
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +23,11 @@ from bureaus.models import Agency
 from disclosure.access import can_import_into
 from disclosure.models import Disclosure, FiscalYear
 from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
+from disclosure.reconciliation.services import disclosure_unchecked
 from disclosure.workflow.services import disclosure_check_version, disclosure_figures_changed
 
+from .batch import ImportBatch
+from .caps import FileBudget
 from .readers import read_records
 from .records import COLUMNS, ImportFileError, Record, RowError, column_label
 from .resolve import CellFigure, LineFigure, Target, resolve
@@ -97,10 +101,16 @@ def disclosure_import(
     reconcile: bool = True,
     fast: bool = False,
     expected_version=UNCHECKED,
+    batch: ImportBatch | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
     the year. `by` is the user importing; None only for trusted bulk loads (the command line).
+    `file_name` names the file in a refusal (a path names itself).
     """
+    if not file_name and isinstance(file, (str, Path)):
+        file_name = Path(file).name
+    budget = FileBudget(file_name)  # reading counts against the file's time
     return disclosure_import_records(
         agency=agency,
         fiscal_year=fiscal_year,
@@ -112,6 +122,8 @@ def disclosure_import(
         reconcile=reconcile,
         fast=fast,
         expected_version=expected_version,
+        batch=batch,
+        budget=budget,
     )
 
 
@@ -127,6 +139,8 @@ def disclosure_import_records(
     reconcile: bool = True,
     fast: bool = False,
     expected_version=UNCHECKED,
+    batch: ImportBatch | None = None,
+    budget: FileBudget | None = None,
 ) -> ImportReport:
     """`reconcile=False` leaves the figures unchecked (the disclosure page says so), for a
     caller that checks them itself afterwards, e.g. the benchmark, which times the check
@@ -134,27 +148,42 @@ def disclosure_import_records(
     revision the preview saw (None: there was none): the admin's confirmation is refused if
     anyone changed the disclosure since. `fast=True` writes the statement lines with the COPY writer
     on PostgreSQL (a thread, and the process's switch interval changed: writing.py); only the
-    command line's bulk loads ask for it, never a web worker."""
+    command line's bulk loads ask for it, never a web worker. A bulk load passes its `batch`
+    (batch.py): the year's configuration is read once for all its files, and the
+    reconciliation is left to the batch, which checks all its disclosures at the end; until
+    then, as with `reconcile=False`, the disclosure has no stored check. `budget` is the
+    file's allowance of rows and seconds (caps.py), started when its reading started; a file
+    over it is refused whole."""
     if by is not None and not importable_agencies(by).filter(pk=agency.pk).exists():
         raise PermissionDenied("只能导入本单位的决算数字。")
     started = time.perf_counter()
+    budget = budget or FileBudget()
+    records = budget.capped(records)
     report = ImportReport(agency=agency, fiscal_year=fiscal_year, by=by)
     errors = ErrorCollector()
     outcomes = Outcomes(collect_rows)
     try:
         with transaction.atomic():
-            report.disclosure = _disclosure(agency, fiscal_year, by, expected_version)
+            report.disclosure, created = _disclosure(agency, fiscal_year, by, expected_version)
+            target = Target(report.disclosure, batch.configuration if batch else None)
             with immediate_checks():
-                _run(report, records, errors, outcomes, progress, new_writer(fast=fast))
+                writer = new_writer(fast=fast)
+                _run(report, records, errors, outcomes, progress, writer, target, created)
+            budget.check_time()
             if errors.any() or dry_run:
                 raise _Rollback
             # Imports bypass the admin's save: forms of the disclosure opened before are stale
-            # now, and the figures are checked, so the admin, the auditors' page and the
-            # public page show the findings of what was imported.
-            disclosure_figures_changed(
-                disclosure_id=report.disclosure.pk, by=by, reconcile=reconcile
-            )
+            # now, and the figures are checked (now, or by the batch at its end), so the
+            # admin, the auditors' page and the public page show the findings of what was
+            # imported.
+            now = reconcile and batch is None
+            disclosure_figures_changed(disclosure_id=report.disclosure.pk, by=by, reconcile=now)
+            if not now and not created:  # a new disclosure has no stored check to forget
+                disclosure_unchecked(disclosure_id=report.disclosure.pk)
+            budget.check_time()
             report.written = True
+        if batch is not None and reconcile:
+            batch.imported(report.disclosure.pk)
     except _Rollback:
         pass
     except ImportFileError as exc:
@@ -182,55 +211,67 @@ def open_revision_version(agency: Agency, fiscal_year: FiscalYear) -> int | None
     return revisions.order_by("-revision").values_list("version", flat=True).first()
 
 
-def _disclosure(agency: Agency, fiscal_year: FiscalYear, by, expected_version) -> Disclosure:
+def _disclosure(
+    agency: Agency, fiscal_year: FiscalYear, by, expected_version
+) -> tuple[Disclosure, bool]:
     """The revision to import into: the open draft (or returned one), created if the agency
-    has no disclosure for the year. A published disclosure is never changed by an import.
+    has no disclosure for the year (then True: it has no figures yet). A published
+    disclosure is never changed by an import.
 
-    Locked for the import, so two imports into one disclosure run one after the other.
+    Locked for the import, so two imports into one disclosure run one after the other (a
+    created one is ours alone until the import commits).
     """
     revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year)
-    disclosure = revisions.filter(status__in=OPEN_STATUSES).order_by("-revision").first()
+    # One query for both questions (is one open? is there any?): a bulk load asks per file.
+    existing = list(revisions.order_by("-revision").values_list("pk", "status"))
+    open_pk = next((pk for pk, status in existing if status in OPEN_STATUSES), None)
     if expected_version is not UNCHECKED:
-        _check_version(disclosure, expected_version)
-    if disclosure is None:
-        if revisions.exists():
+        _check_version(open_pk, expected_version)
+    if open_pk is None:
+        if existing:
             raise ImportFileError(
                 "该单位该年度的决算公开已发布，不能直接导入；如需更正，请由审核人员发起更正后再导入。"
             )
         disclosure = Disclosure(agency=agency, fiscal_year=fiscal_year)
         disclosure._history_user = by
         disclosure.save()
-    disclosure = (
-        Disclosure.objects.select_for_update()
-        .select_related("agency", "fiscal_year")
-        .get(pk=disclosure.pk)
-    )
+        created = True
+    else:
+        disclosure = (
+            Disclosure.objects.select_for_update()
+            .select_related("agency", "fiscal_year")
+            .get(pk=open_pk)
+        )
+        created = False
     if disclosure.status not in EDITABLE_STATUSES:
         raise ImportFileError("该决算公开已提交审核，不能导入；请先由审核人员退回。")
     if by is not None and not can_import_into(by, disclosure):
         raise ImportFileError("只能向本单位的草稿或已退回的决算公开导入数据。")
-    return disclosure
+    return disclosure, created
 
 
-def _check_version(disclosure: Disclosure | None, expected: int | None) -> None:
+def _check_version(disclosure_id: int | None, expected: int | None) -> None:
     """The workflow's one version check; a revision created or deleted since the preview is
     a change too."""
-    if disclosure is None or expected is None:
-        if disclosure is not None or expected is not None:
+    if disclosure_id is None or expected is None:
+        if disclosure_id is not None or expected is not None:
             raise ImportFileError(STALE_PREVIEW)
         return
     try:
-        disclosure_check_version(disclosure_id=disclosure.pk, version=expected)
+        disclosure_check_version(disclosure_id=disclosure_id, version=expected)
     except ValidationError:
         raise ImportFileError(STALE_PREVIEW) from None
 
 
-def _run(report, records, errors, outcomes, progress, writer) -> None:
-    target = Target(report.disclosure)
-    d = report.disclosure
-    lines = LineSync(d, outcomes, errors, by=report.by, writer=writer)
-    cells = CellSync(d, outcomes, errors, classifications=target.classifications, by=report.by)
-    three = ThreePublicSync(d, outcomes, errors, by=report.by)
+def _run(report, records, errors, outcomes, progress, writer, target, empty: bool) -> None:
+    """`empty`: the disclosure was just created, so there is nothing to replace (the syncs
+    then ask the database nothing about its figures)."""
+    d, by = report.disclosure, report.by
+    lines = LineSync(d, outcomes, errors, by=by, writer=writer, empty=empty)
+    cells = CellSync(
+        d, outcomes, errors, classifications=target.classifications, by=by, empty=empty
+    )
+    three = ThreePublicSync(d, outcomes, errors, by=by, empty=empty)
     syncs = (lines, cells, three)
     try:
         for record in records:

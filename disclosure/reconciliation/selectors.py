@@ -4,6 +4,7 @@ load_facts() costs a fixed number of queries whatever the size of the disclosure
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -47,6 +48,42 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
     if previous:
         facts[d.pk].previous = facts[previous.pk]
     return facts[d.pk]
+
+
+def load_facts_many(*, disclosure_ids: Iterable[int]) -> dict[int, Facts]:
+    """load_facts for many disclosures at once, in a fixed number of queries for them all
+    (a bulk import checks thousands): per disclosure the same Facts as load_facts."""
+    disclosures = list(
+        Disclosure.objects.select_related("fiscal_year").filter(pk__in=list(disclosure_ids))
+    )
+    wanted = {(d.agency_id, d.fiscal_year.year - 1) for d in disclosures}
+    candidates = (
+        Disclosure.objects.current()
+        .select_related("fiscal_year")
+        .filter(
+            agency_id__in={agency for agency, _year in wanted},
+            fiscal_year__year__in={year for _agency, year in wanted},
+        )
+    )
+    # One published revision per agency and year (a constraint): load_facts' .first().
+    previous = {
+        (p.agency_id, p.fiscal_year.year): p
+        for p in candidates
+        if (p.agency_id, p.fiscal_year.year) in wanted
+    }
+    by_format = defaultdict(set)
+    for x in [*disclosures, *previous.values()]:
+        by_format[format_for(x)].add(x.pk)
+    parts: dict[int, dict] = {}
+    for fmt, ids in by_format.items():
+        parts |= fmt.reconciliation_parts(sorted(ids), kinds=engine_facts)
+    facts = {}
+    for d in disclosures:
+        facts[d.pk] = Facts(year=d.fiscal_year.year, **parts.get(d.pk, {}))
+        last = previous.get((d.agency_id, d.fiscal_year.year - 1))
+        if last is not None:
+            facts[d.pk].previous = Facts(year=last.fiscal_year.year, **parts.get(last.pk, {}))
+    return facts
 
 
 def reconciliation_errors(disclosure: Disclosure) -> list[Finding]:

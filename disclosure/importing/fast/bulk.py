@@ -35,10 +35,7 @@ class CopyWriter:
         several inserts, so that none of them waits for the writer. Ids drawn and not used
         are gaps, as after a rollback."""
         with connection.cursor() as cursor:
-            # The sequence's name first: in the SELECT below, pg_get_serial_sequence() would
-            # be evaluated (catalogue look-ups) once per id.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-            (sequence,) = cursor.fetchone()
+            sequence = _sequence(cursor, model._meta.db_table)
             cursor.execute(
                 "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
             )
@@ -86,6 +83,19 @@ class CopyWriter:
                 self._pool.shutdown()
                 self._pool = None
                 _switching.leave()
+
+
+_sequences: dict[str, str] = {}
+
+
+def _sequence(cursor, table: str) -> str:
+    """The table's id sequence, asked once per process (a bulk load asks for ids per file).
+    Asked apart from nextval(): in its SELECT, pg_get_serial_sequence() would be evaluated
+    (catalogue look-ups) once per id."""
+    if table not in _sequences:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (_sequences[table],) = cursor.fetchone()
+    return _sequences[table]
 
 
 # COPY's text format (PostgreSQL manual, COPY, "Text Format"): tab-separated columns,

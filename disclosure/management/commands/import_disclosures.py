@@ -2,6 +2,7 @@
 
     python manage.py import_disclosures PATH [--dry-run] [--user NAME]
                                              [--agency SLUG --year YYYY]
+                                             [--max-rows N] [--max-seconds S]
 
 Every file goes through the same service as the admin import, with the COPY writer on
 PostgreSQL (importing/fast/: a second thread, which a web worker never starts). The agency and
@@ -9,7 +10,9 @@ year of a file are the ones its rows (or, in the per-table layout, its 部门/�
 every row must name the same ones. Many agencies print no 部门/年度 line: --agency and --year
 then say it for every file (a file that names another agency or year is refused). A progress
 bar runs on stderr; a summary table ends the run,
-and the exit code is non-zero if any file failed.
+and the exit code is non-zero if any file failed. A file over the per-file caps (rows,
+seconds: settings IMPORT_MAX_FILE_ROWS/IMPORT_MAX_FILE_SECONDS, or --max-rows/--max-seconds for
+the run) is refused like a bad one, and the others are imported.
 """
 
 import shutil
@@ -23,9 +26,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from bureaus.models import Agency
 from disclosure.importing import ImportFileError, disclosure_import_records
+from disclosure.importing.batch import ImportBatch
+from disclosure.importing.caps import FileBudget, FileCaps
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
@@ -46,20 +52,45 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的权限导入（默认：命令行，全部单位）")
         parser.add_argument("--agency", help="单位标识（slug）：文件中没有写明单位时使用")
         parser.add_argument("--year", type=int, help="年度：文件中没有写明年度时使用")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            help="每个文件最多的行数（默认为设置 IMPORT_MAX_FILE_ROWS），超过的文件不导入",
+        )
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            help="每个文件最长的导入秒数（默认为设置 IMPORT_MAX_FILE_SECONDS），超时的文件不导入",
+        )
 
     def handle(self, *args, path, dry_run, user, agency=None, year=None, **options):
         by = _user(user) if user else None
         given = _given(agency, year)
+        caps = _caps(options.get("max_rows"), options.get("max_seconds"))
         files = list(_files(Path(path)))
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
         bar = Progress(len(files), sys.stderr)
+        batch = ImportBatch()
         results = []
         for name, opener in files:
             bar.start(name)
-            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given))
+            results.append(
+                _open_and_import(name, opener, by, dry_run, bar.rows, given, batch, caps)
+            )
             bar.done()
         bar.close()
+        # The imported disclosures are checked together, as each would have been after its
+        # file (batch.py); they have no stored check until then.
+        try:
+            checked = batch.reconcile()
+        except DatabaseError as exc:
+            self._summary(results, dry_run)
+            raise CommandError(
+                f"文件已导入，但导入后的数据核对失败（{exc}）：请运行 manage.py reconcile_all。"
+            ) from exc
+        if checked:
+            self.stderr.write(f"已核对 {checked} 份导入的决算。")
         self._summary(results, dry_run)
         failed = [r for r in results if not r["ok"]]
         if failed:
@@ -186,7 +217,17 @@ def _given(slug: str | None, year: int | None) -> tuple[Agency, FiscalYear] | No
     return agency, fiscal_year
 
 
-def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None) -> dict:
+def _caps(rows: int | None, seconds: float | None) -> FileCaps:
+    """The settings' per-file caps, or the run's own."""
+    caps = FileCaps.from_settings()
+    if (rows is not None and rows < 1) or (seconds is not None and seconds <= 0):
+        raise CommandError("--max-rows 与 --max-seconds 须为正数。")
+    return FileCaps(rows=rows or caps.rows, seconds=seconds or caps.seconds)
+
+
+def _open_and_import(
+    name: str, opener, by, dry_run: bool, progress, given=None, batch=None, caps=None
+) -> dict:
     """One file of the batch; a file that cannot even be opened is reported like any other."""
     try:
         stream = opener()
@@ -195,21 +236,26 @@ def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None)
         result["errors"], result["error_count"], result["ok"] = [str(exc)], 1, False
         result["seconds"] = 0.0
         return result
+    budget = FileBudget(name, caps)
     with stream:
-        return _import_one(name, stream, by, dry_run, progress, given)
+        return _import_one(
+            name, stream, by, dry_run, progress, given, batch or ImportBatch(), budget
+        )
 
 
 def _result(name: str) -> dict:
     return {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
 
 
-def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> dict:
+def _import_one(
+    name: str, stream, by, dry_run: bool, progress, given, batch: ImportBatch, budget: FileBudget
+) -> dict:
     started = time.perf_counter()
     result = _result(name)
     try:
         # Given on the command line, the target is checked against each row as the admin
         # form's is: a row naming another agency or year is an error of that row.
-        agency, fiscal_year = given or _target(stream)
+        agency, fiscal_year = given or _target(stream, batch)
         result["agency"], result["year"] = agency.name, fiscal_year.year
         stream.seek(0)
         report = disclosure_import_records(
@@ -220,6 +266,8 @@ def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> d
             dry_run=dry_run,
             progress=progress,
             fast=True,  # a bulk load in a process of its own: the COPY writer's thread
+            batch=batch,
+            budget=budget,
         )
         result["rows"] = report.rows
         result["errors"] = [str(e) for e in report.errors]
@@ -235,13 +283,13 @@ def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> d
     return result
 
 
-def _target(stream) -> tuple[Agency, FiscalYear]:
+def _target(stream, batch: ImportBatch) -> tuple[Agency, FiscalYear]:
     """The agency and year the file names: the first row that names them."""
     with closing(read_records(stream)) as records:
-        return _named(records)
+        return _named(records, batch)
 
 
-def _named(records) -> tuple[Agency, FiscalYear]:
+def _named(records, batch: ImportBatch) -> tuple[Agency, FiscalYear]:
     any_record = False
     for record in records:
         any_record = True
@@ -252,10 +300,10 @@ def _named(records) -> tuple[Agency, FiscalYear]:
             raise ImportFileError(f"第 {record.row} 行：{exc}") from None
         if not name or year is None:
             continue
-        agency = Agency.objects.filter(name=name).first()
+        agency = batch.agency(name)
         if agency is None:
             raise ImportFileError(f"单位“{name}”不存在：请先在管理后台添加该单位。")
-        fiscal_year = FiscalYear.objects.filter(year=year).first()
+        fiscal_year = batch.fiscal_year(year)
         if fiscal_year is None:
             raise ImportFileError(f"{year} 年度不存在：请先在管理后台添加该年度。")
         return agency, fiscal_year

@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 
 from disclosure.importing import history, sync
-from disclosure.models import Cell, ExpenditureLine
+from disclosure.models import Cell, ExpenditureLine, ReportRow, ThreePublicExpense
 
 pytestmark = pytest.mark.django_db
-AUDITED = [ExpenditureLine, Cell]  # the models sync.py writes in bulk and audits with SQL
+# The models sync.py writes in bulk and audits with SQL.
+AUDITED = [ExpenditureLine, Cell, ReportRow, ThreePublicExpense]
 
 
 def table_columns(model) -> set[str]:
