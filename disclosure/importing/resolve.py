@@ -111,7 +111,7 @@ class Target:
         fiscal_year = disclosure.fiscal_year
         self.agency_name = disclosure.agency.name
         self.year = fiscal_year.year
-        self.standard = format_for(fiscal_year).has_tables
+        self.standard = format_for(disclosure).has_tables
         self.statements = {label_key(s.label): s.value for s in Statement}
         self.statements |= {label_key(s.value): s.value for s in Statement}
         self.items = {label_key(i.label): i.value for i in ThreePublicItem}
@@ -120,10 +120,10 @@ class Target:
         self.checked: set = set()
         self.classifications: dict[tuple[str, str], int] = {}
         if self.standard:
-            self._load_standard(fiscal_year)
+            self._load_standard(fiscal_year, disclosure.table_set_id)
 
-    def _load_standard(self, fiscal_year) -> None:
-        specs = TableSpec.objects.filter(report_format_id=fiscal_year.report_format_id)
+    def _load_standard(self, fiscal_year, table_set_id) -> None:
+        specs = TableSpec.objects.filter(report_format_id=table_set_id)
         for spec in specs.prefetch_related("columns", "row_specs"):
             info = TableInfo(spec=spec, columns=list(spec.columns.all()))
             info.sides = {c.side for c in info.columns if c.side}

@@ -20,7 +20,7 @@ from django.db import DatabaseError, transaction
 
 from bureaus.models import Agency
 from disclosure.access import can_import_into
-from disclosure.models import Disclosure, FiscalYear
+from disclosure.models import Disclosure, DocumentKind, FiscalYear
 from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
 from disclosure.workflow.services import disclosure_check_version, disclosure_figures_changed
 
@@ -97,6 +97,7 @@ def disclosure_import(
     reconcile: bool = True,
     fast: bool = False,
     expected_version=UNCHECKED,
+    kind: str = DocumentKind.FINAL,
 ) -> ImportReport:
     """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
     the year. `by` is the user importing; None only for trusted bulk loads (the command line).
@@ -112,6 +113,7 @@ def disclosure_import(
         reconcile=reconcile,
         fast=fast,
         expected_version=expected_version,
+        kind=kind,
     )
 
 
@@ -127,6 +129,7 @@ def disclosure_import_records(
     reconcile: bool = True,
     fast: bool = False,
     expected_version=UNCHECKED,
+    kind: str = DocumentKind.FINAL,
 ) -> ImportReport:
     """`reconcile=False` leaves the figures unchecked (the disclosure page says so), for a
     caller that checks them itself afterwards, e.g. the benchmark, which times the check
@@ -143,7 +146,7 @@ def disclosure_import_records(
     outcomes = Outcomes(collect_rows)
     try:
         with transaction.atomic():
-            report.disclosure = _disclosure(agency, fiscal_year, by, expected_version)
+            report.disclosure = _disclosure(agency, fiscal_year, by, expected_version, kind)
             with immediate_checks():
                 _run(report, records, errors, outcomes, progress, new_writer(fast=fast))
             if errors.any() or dry_run:
@@ -173,22 +176,26 @@ def disclosure_import_records(
     return report
 
 
-def open_revision_version(agency: Agency, fiscal_year: FiscalYear) -> int | None:
+def open_revision_version(
+    agency: Agency, fiscal_year: FiscalYear, kind: str = DocumentKind.FINAL
+) -> int | None:
     """The version of the revision an import would write into now (None: none yet), for the
     admin's confirmation to compare with (expected_version)."""
     revisions = Disclosure.objects.filter(
-        agency=agency, fiscal_year=fiscal_year, status__in=OPEN_STATUSES
+        agency=agency, fiscal_year=fiscal_year, kind=kind, status__in=OPEN_STATUSES
     )
     return revisions.order_by("-revision").values_list("version", flat=True).first()
 
 
-def _disclosure(agency: Agency, fiscal_year: FiscalYear, by, expected_version) -> Disclosure:
+def _disclosure(
+    agency: Agency, fiscal_year: FiscalYear, by, expected_version, kind: str
+) -> Disclosure:
     """The revision to import into: the open draft (or returned one), created if the agency
     has no disclosure for the year. A published disclosure is never changed by an import.
 
     Locked for the import, so two imports into one disclosure run one after the other.
     """
-    revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year)
+    revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year, kind=kind)
     disclosure = revisions.filter(status__in=OPEN_STATUSES).order_by("-revision").first()
     if expected_version is not UNCHECKED:
         _check_version(disclosure, expected_version)
@@ -197,7 +204,7 @@ def _disclosure(agency: Agency, fiscal_year: FiscalYear, by, expected_version) -
             raise ImportFileError(
                 "该单位该年度的决算公开已发布，不能直接导入；如需更正，请由审核人员发起更正后再导入。"
             )
-        disclosure = Disclosure(agency=agency, fiscal_year=fiscal_year)
+        disclosure = Disclosure(agency=agency, fiscal_year=fiscal_year, kind=kind)
         disclosure._history_user = by
         disclosure.save()
     disclosure = (

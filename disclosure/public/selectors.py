@@ -19,6 +19,7 @@ from disclosure.models import (
     CodeVersion,
     Disclosure,
     DisclosureStatus,
+    DocumentKind,
     FiscalYear,
     StaffingKind,
     ThreePublicExpense,
@@ -91,14 +92,16 @@ def print_footer(*, request) -> PrintFooter:
     return PrintFooter(url=request.build_absolute_uri(), rendered_at=timezone.localtime())
 
 
-def disclosure_get(*, slug: str, year: int, viewer=None) -> Disclosure:
+def disclosure_get(
+    *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
+) -> Disclosure:
     """The current published revision of an agency's year.
 
     Staff who may read this agency's disclosures (`viewer`) preview its newest revision instead:
     a draft, or a correction in review. Raises Disclosure.DoesNotExist when there is none.
     """
     qs = Disclosure.objects.select_related("agency", "fiscal_year").filter(
-        agency__slug=slug, fiscal_year__year=year
+        agency__slug=slug, fiscal_year__year=year, kind=kind
     )
     if viewer is not None and viewer.is_authenticated:
         visible = qs.filter(pk__in=disclosures_visible_to(viewer).values("pk"))
@@ -162,12 +165,15 @@ def published_with_totals():
     Each total comes from the disclosure's own format, computed in the database: one query
     for any number of disclosures, whatever the mix of formats.
     """
-    return with_totals(Disclosure.objects.current().select_related("agency", "fiscal_year"))
+    return with_totals(
+        Disclosure.objects.current().finals().select_related("agency", "fiscal_year")
+    )
 
 
 def home_page() -> dict:
     disclosures = list(
         Disclosure.objects.current()
+        .finals()
         .select_related("agency", "fiscal_year")
         .order_by("agency__region", "agency__name", "-fiscal_year__year")
     )

@@ -32,7 +32,7 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
     d = Disclosure.objects.select_related("fiscal_year").get(pk=disclosure.pk)
     previous = (
         Disclosure.objects.current()
-        .filter(agency_id=d.agency_id, fiscal_year__year=d.fiscal_year.year - 1)
+        .filter(agency_id=d.agency_id, fiscal_year__year=d.fiscal_year.year - 1, kind=d.kind)
         .select_related("fiscal_year")
         .first()
     )

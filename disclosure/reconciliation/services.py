@@ -45,6 +45,7 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
         following = Disclosure.objects.filter(
             agency_id=disclosure.agency_id,
             fiscal_year__year=disclosure.fiscal_year.year + 1,
+            kind=disclosure.kind,
         ).first()
         if following is not None:
             disclosure_reconcile(disclosure=following, follow=False)
