@@ -70,11 +70,18 @@ class Vocabulary:
         return "、".join(dict.fromkeys(c[2] for cs in self.labels.values() for c in cs))
 
 
-def vocabularies() -> dict[str, Vocabulary]:
+def vocabularies(kind: str = "final") -> dict[str, Vocabulary]:
+    """The words of the tables of one document kind's table sets, by table number: the 决算's
+    公开01–09表 and the 预算's tables 1–9 share numbers, not words."""
     from disclosure.models import TableSpec
+    from disclosure.models.disclosure import table_sets_of
 
     found: dict[str, Vocabulary] = {}
-    specs = TableSpec.objects.prefetch_related("columns", "row_specs").order_by("-pk")
+    specs = (
+        TableSpec.objects.filter(table_sets_of(kind))
+        .prefetch_related("columns", "row_specs")
+        .order_by("-pk")
+    )
     for spec in specs:
         vocab = found.setdefault(spec.number, Vocabulary(spec.number, spec.title))
         for c in spec.columns.all():

@@ -35,6 +35,13 @@ def budget_table_set_id() -> int | None:
     return ReportFormat.objects.filter(key=BUDGET_TABLE_SET).values_list("pk", flat=True).first()
 
 
+def table_sets_of(kind: str, path: str = "report_format") -> Q:
+    """The table sets documents of `kind` are entered in, as a filter on `path` to a
+    ReportFormat: the budget's one, or every other (the years' 决算 sets)."""
+    budget = Q(**{f"{path}__key": BUDGET_TABLE_SET})
+    return budget if kind == DocumentKind.BUDGET else ~budget
+
+
 class DisclosureFormat(models.TextChoices):
     SIMPLE_2014 = "2014", "2014年简式（情况说明）"
     STANDARD = "standard", "标准格式（公开01–09表）"

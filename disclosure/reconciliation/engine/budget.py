@@ -9,7 +9,15 @@ are matched by code, never by name.
 from collections.abc import Iterator
 
 from .facts import Facts, Row, Table
-from .findings import Finding, cell, check_equal_sums
+from .findings import (
+    HALF_PRECISION,
+    Finding,
+    cell,
+    check_equal_sums,
+    severity_of,
+    tolerance_clause,
+    wan,
+)
 
 SUMMARY, SPENDING, GENERAL, BASIC, THREE_PUBLIC = "01", "03", "05", "08", "09"
 BUDGET = "预算数"
@@ -75,8 +83,9 @@ def basic_economic(facts: Facts) -> Iterator[Finding]:
 
 def three_public_economic(facts: Facts) -> Iterator[Finding]:
     """Each 三公 item of table 9 (万元) = its economic code's 合计 in table 8 (元): the same
-    budget in two units, equal within the rounding to 万元. An item without its code in table 8
-    is budgeted outside basic expenditure (项目支出), which the tables do not show: no check."""
+    budget in two units. Table 9 rounds to 0.01 万元, so the two may differ by up to 50 元 (a
+    notice); beyond that they contradict each other (an error). An item without its code in
+    table 8 is budgeted outside basic expenditure (项目支出), which the tables do not show."""
     table, basic = facts.tables.get(THREE_PUBLIC), facts.tables.get(BASIC)
     if table is None or basic is None:
         return
@@ -84,11 +93,22 @@ def three_public_economic(facts: Facts) -> Iterator[Finding]:
         row, coded = table.row(key), basic.row_by_code(code)
         if row is None or coded is None:
             continue
-        yield check_equal_sums(
-            "budget_three_public_economic",
-            subject=f"预算表{THREE_PUBLIC} {row.name}与预算表{BASIC} {code} {coded.name}",
-            left=[cell(table, row, BUDGET, row.name)],
-            right=[cell(basic, coded, "合计", f"{coded.code} {coded.name}")],
+        item = cell(table, row, BUDGET, row.name)
+        spent = cell(basic, coded, "合计", f"{coded.code} {coded.name}")
+        if item.value is None or spent.value is None or item.value == spent.value:
+            continue
+        diff = item.value - spent.value
+        yield Finding(
+            rule="budget_three_public_economic",
+            severity=severity_of(diff, HALF_PRECISION),
+            message=(
+                f"预算表{THREE_PUBLIC} {row.name} {wan(item.value)}，预算表{BASIC} {code} "
+                f"{coded.name} {spent.value:,.2f} 元，相差 {abs(diff):,.2f} 元"
+                + tolerance_clause(diff, HALF_PRECISION, 1)
+            ),
+            cells=((item.label, item.value), (spent.label, spent.value)),
+            difference=diff,
+            tolerance=HALF_PRECISION,
         )
 
 
