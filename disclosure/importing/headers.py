@@ -14,10 +14,16 @@ from openpyxl.utils import get_column_letter
 from .parsing import label_key
 from .records import ImportFileError
 
-NAME_HEADERS = {label_key(x) for x in ("项目", "科目名称", "项目名称", "支出功能分类科目名称")}
+NAME_HEADERS = {
+    label_key(x)
+    for x in ("项目", "科目名称", "项目名称", "支出功能分类科目名称")
+    # as the 部门预算 heads its name columns
+    + ("功能分类科目名称", "经济分类科目名称")
+}
 CODE_HEADERS = {
     label_key(x)
     for x in ("科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "经济分类", "功能分类")
+    + ("部门预算经济分类科目编码",)  # the 部门预算's table 8
 }
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
 IGNORED = {label_key(x) for x in ("栏次", "行次", "序号")}
@@ -30,6 +36,12 @@ ALIASES = {
         ("公务用车运行费", "公务用车运行维护费"),
         ("因公出国（境）费用", "因公出国（境）费"),
         ("因公出国(境)费", "因公出国（境）费"),
+        # The 部门预算's table 9: its banner is the measure, its vehicle parts are short, and
+        # 机关运行经费 is headed with its measure.
+        ("“三公”经费预算数", "预算数"),
+        ("购置费", "公务用车购置费"),
+        ("运行费", "公务用车运行维护费"),
+        ("机关运行经费预算数", "机关运行经费"),
     )
 }
 # A group's 小计 column is its total column.
@@ -64,6 +76,16 @@ class Vocabulary:
             | set(ALIASES)
             | {SUBTOTAL}
         )
+
+    def side_of(self, key: str) -> str:
+        """The side (收入/支出) a two-sided table's header word names: the side itself, or a
+        heading ending with it that is no column or row of the table (the 部门预算 heads its
+        sides 本年收入/本年支出 and 财政拨款收入/财政拨款支出)."""
+        if key in self.sides:
+            return key
+        if key in self.labels or key in self.row_names:
+            return ""
+        return next((side for side in self.sides if key.endswith(side)), "")
 
     def expected(self) -> str:
         """The column labels a clerk may print, for a refusal's "应为"."""
@@ -132,7 +154,8 @@ def header_columns(sheet: str, header: list, first_row: int, vocab: Vocabulary) 
         path, rows = [], []
         for offset, row in enumerate(header):
             text = row[index] if index < len(row) else ""
-            if text and (not path or path[-1] != text):
+            # Compared as read: a merged cell repeats its printed word, which an alias changes.
+            if text and (not path or path[-1] != canonical(text)):
                 path.append(canonical(text))
                 rows.append(first_row + offset)
         columns.append(_column(sheet, vocab, index, path, rows))
@@ -142,7 +165,7 @@ def header_columns(sheet: str, header: list, first_row: int, vocab: Vocabulary) 
 def _column(sheet: str, vocab: Vocabulary, index: int, path: list, rows: list) -> Column:
     keys = [label_key(p) for p in path]
     pairs = list(zip(path, keys, strict=True))
-    block = next((p for p, k in pairs if k in vocab.sides), "")
+    block = next((side for k in keys if (side := vocab.side_of(k))), "")
     panels = {label_key(p): p for p in vocab.panels}
     block = block or next((panels[k] for k in keys if k in panels), "")
     header = "/".join(path)
@@ -158,6 +181,11 @@ def _column(sheet: str, vocab: Vocabulary, index: int, path: list, rows: list) -
     label = next((p for p, k in pairs if k in vocab.labels), "")
     if not label and group and keys[-1] == label_key(SUBTOTAL):
         label = _group_total(vocab, group)
+    measures = {c[2] for cs in vocab.labels.values() for c in cs}
+    if not label and len(measures) == 1 and all(k in vocab.row_names for k in keys):
+        # A transposed table of one measure (the budget's 机关运行经费预算数 column) names
+        # only its row: the column is that measure.
+        label = next(iter(measures))
     if not label:
         tokens = vocab.tokens()
         unknown = next((i for i, k in enumerate(keys) if k not in tokens), len(keys) - 1)

@@ -105,7 +105,7 @@ def disclosure_import(
     return disclosure_import_records(
         agency=agency,
         fiscal_year=fiscal_year,
-        records=read_records(file),
+        records=read_records(file, kind),
         by=by,
         dry_run=dry_run,
         collect_rows=collect_rows,

@@ -1,0 +1,47 @@
+"""The corpus budget imported from its tables laid out as printed (printed.py), through the one
+import service as a 预算 (kind="budget"): tables 1–8 in 元 and table 9 in 万元 as each header
+states, every figure equal to the transcription exactly in 元, its one finding asserted."""
+
+from decimal import Decimal
+
+import pytest
+
+from disclosure.importing import disclosure_import
+from disclosure.models import Disclosure, DocumentKind
+from disclosure.reconciliation.engine import reconcile
+from disclosure.reconciliation.selectors import load_facts
+from tests.disclosure.budget.corpus import document
+from tests.disclosure.budget.printed import workbook
+from tests.disclosure.budget.test_wenlvju_2026 import printed, stored
+from tests.factories import AgencyFactory, StandardFiscalYearFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def imported(doc: dict, **kwargs):
+    fiscal_year = StandardFiscalYearFactory(year=doc["year"])
+    agency = AgencyFactory(name=doc["agency"], slug="putuo-wenlv")
+    report = disclosure_import(
+        agency=agency, fiscal_year=fiscal_year, file=workbook(doc), by=None, **kwargs
+    )
+    return report
+
+
+def test_the_printed_budget_imports_every_figure_exactly():
+    doc = document()
+    report = imported(doc, kind=DocumentKind.BUDGET)
+    assert report.ok, [str(e) for e in report.errors][:8]
+    d = report.disclosure
+    assert (d.kind, Disclosure.objects.count()) == (DocumentKind.BUDGET, 1)
+    assert stored(d) == printed(doc)
+    found = reconcile(load_facts(disclosure=d))
+    assert [(f.rule, f.severity, f.difference) for f in found] == [
+        ("budget_three_public_economic", "notice", Decimal(50))  # 30231, test_wenlvju_2026
+    ]
+
+
+def test_the_printed_budget_is_refused_as_a_final_saying_which_sheet():
+    report = imported(document())
+    assert not report.ok and not report.written
+    assert "工作表“01”" in str(report.errors[0])
+    assert not Disclosure.objects.filter(report_rows__isnull=False).exists()
