@@ -243,6 +243,10 @@ class DisclosureForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "kind" in self.fields and not cleaned.get("kind"):
+            # Set before the model's constraints are checked: an empty optional field would be
+            # left out of that check (one disclosure per agency, year and kind).
+            cleaned["kind"] = DocumentKind.FINAL
         if self.instance.pk is not None:
             services.disclosure_check_version(
                 disclosure_id=self.instance.pk, version=cleaned.get("version")

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bureaus.models import Agency
 from disclosure.importing import ImportFileError, disclosure_import_records
+from disclosure.importing.kinds import detected_kind, kind_named
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
@@ -46,10 +47,19 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的权限导入（默认：命令行，全部单位）")
         parser.add_argument("--agency", help="单位标识（slug）：文件中没有写明单位时使用")
         parser.add_argument("--year", type=int, help="年度：文件中没有写明年度时使用")
+        parser.add_argument(
+            "--kind",
+            help="文件类型：预算 或 决算（默认从表名识别：预算表为预算，否则为决算）",
+        )
 
-    def handle(self, *args, path, dry_run, user, agency=None, year=None, **options):
+    def handle(self, *args, path, dry_run, user, agency=None, year=None, kind=None, **options):
         by = _user(user) if user else None
         given = _given(agency, year)
+        if kind is not None:
+            try:
+                kind = kind_named(kind)
+            except ValueError as exc:
+                raise CommandError(f"{exc}未导入任何文件。") from None
         files = list(_files(Path(path)))
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
@@ -57,7 +67,7 @@ class Command(BaseCommand):
         results = []
         for name, opener in files:
             bar.start(name)
-            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given))
+            results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given, kind))
             bar.done()
         bar.close()
         self._summary(results, dry_run)
@@ -186,7 +196,7 @@ def _given(slug: str | None, year: int | None) -> tuple[Agency, FiscalYear] | No
     return agency, fiscal_year
 
 
-def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None) -> dict:
+def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None, kind=None) -> dict:
     """One file of the batch; a file that cannot even be opened is reported like any other."""
     try:
         stream = opener()
@@ -196,27 +206,30 @@ def _open_and_import(name: str, opener, by, dry_run: bool, progress, given=None)
         result["seconds"] = 0.0
         return result
     with stream:
-        return _import_one(name, stream, by, dry_run, progress, given)
+        return _import_one(name, stream, by, dry_run, progress, given, kind)
 
 
 def _result(name: str) -> dict:
     return {"file": name, "agency": "", "year": "", "rows": 0, "errors": [], "error_count": 0}
 
 
-def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> dict:
+def _import_one(name: str, stream, by, dry_run: bool, progress, given=None, kind=None) -> dict:
     started = time.perf_counter()
     result = _result(name)
     try:
+        # Said on the command line, or read from the tables' titles (预算表 …, else a 决算).
+        kind = kind or detected_kind(stream)
         # Given on the command line, the target is checked against each row as the admin
         # form's is: a row naming another agency or year is an error of that row.
-        agency, fiscal_year = given or _target(stream)
+        agency, fiscal_year = given or _target(stream, kind)
         result["agency"], result["year"] = agency.name, fiscal_year.year
         stream.seek(0)
         report = disclosure_import_records(
             agency=agency,
             fiscal_year=fiscal_year,
-            records=read_records(stream),
+            records=read_records(stream, kind),
             by=by,
+            kind=kind,
             dry_run=dry_run,
             progress=progress,
             fast=True,  # a bulk load in a process of its own: the COPY writer's thread
@@ -235,9 +248,9 @@ def _import_one(name: str, stream, by, dry_run: bool, progress, given=None) -> d
     return result
 
 
-def _target(stream) -> tuple[Agency, FiscalYear]:
+def _target(stream, kind: str) -> tuple[Agency, FiscalYear]:
     """The agency and year the file names: the first row that names them."""
-    with closing(read_records(stream)) as records:
+    with closing(read_records(stream, kind)) as records:
         return _named(records)
 
 

@@ -2,9 +2,12 @@
 import service as a 预算 (kind="budget"): tables 1–8 in 元 and table 9 in 万元 as each header
 states, every figure equal to the transcription exactly in 元, its one finding asserted."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from disclosure.importing import disclosure_import
 from disclosure.models import Disclosure, DocumentKind
@@ -44,4 +47,45 @@ def test_the_printed_budget_is_refused_as_a_final_saying_which_sheet():
     report = imported(document())
     assert not report.ok and not report.written
     assert "工作表“01”" in str(report.errors[0])
+    assert not Disclosure.objects.filter(report_rows__isnull=False).exists()
+
+
+def _command(tmp_path, *args):
+    doc = document()
+    StandardFiscalYearFactory(year=doc["year"])
+    AgencyFactory(name=doc["agency"], slug="putuo-wenlv")
+    path = tmp_path / "wenlvju-2026.xlsx"
+    path.write_bytes(workbook(doc))
+    out = io.StringIO()
+    call_command(
+        "import_disclosures",
+        str(path),
+        "--agency",
+        "putuo-wenlv",
+        "--year",
+        "2026",
+        *args,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    return doc
+
+
+@pytest.mark.parametrize("args", [(), ("--kind", "预算")])
+def test_the_command_line_imports_a_budget_detected_from_its_titles_or_named(tmp_path, args):
+    doc = _command(tmp_path, *args)
+    (d,) = Disclosure.objects.all()
+    assert d.kind == DocumentKind.BUDGET
+    assert stored(d) == printed(doc)
+
+
+def test_the_command_line_refuses_an_unknown_kind_before_reading(tmp_path):
+    with pytest.raises(CommandError, match="文件类型应为“预算”或“决算”，不是“概算”"):
+        _command(tmp_path, "--kind", "概算")
+    assert not Disclosure.objects.exists()
+
+
+def test_a_budget_named_a_final_is_refused_and_nothing_written(tmp_path):
+    with pytest.raises(CommandError, match="1 个文件导入失败"):
+        _command(tmp_path, "--kind", "决算")
     assert not Disclosure.objects.filter(report_rows__isnull=False).exists()
