@@ -32,6 +32,7 @@ def detected_kind(file) -> str:
     决算 (a CSV, the long layout and every older file)."""
     stream = open_binary(file)
     try:
+        stream.seek(0)
         if sniff(stream) != "xlsx":
             return DocumentKind.FINAL
         check_archive(stream)  # a bomb or a macro book is refused before it is opened

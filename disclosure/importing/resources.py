@@ -34,12 +34,14 @@ from disclosure.importing.service import UNCHECKED
 from disclosure.models import (
     COUNT_FIELDS,
     Cell,
+    DocumentKind,
     ExpenditureLine,
     Statement,
     ThreePublicExpense,
     ThreePublicItem,
 )
 
+from .kinds import detected_kind
 from .parsing import WAN, YUAN, parse_amount, unstated
 from .readers import read_records
 from .records import header_fields
@@ -123,9 +125,10 @@ def _count(name: str) -> fields.Field:
 class FiguresDataset(tablib.Dataset):
     """The file's records, read by the import service's readers, shown as rows for the admin."""
 
-    def __init__(self, records: list[Record]):
+    def __init__(self, records: list[Record], kind: str = "final"):
         super().__init__(headers=["位置", "报表", "科目编码", "项目", "上级项目", "栏目"])
         self.records = records
+        self.kind = kind  # the document the file's tables are (预算/决算), read from its titles
         for r in records:
             v = r.values
             where = f"{r.sheet} 第 {r.row} 行" if r.sheet else f"第 {r.row} 行"
@@ -137,11 +140,16 @@ class FiguresDataset(tablib.Dataset):
             )
 
 
-def _read(in_stream) -> list[Record]:
-    records = list(read_records(in_stream))
+def _read(in_stream) -> FiguresDataset:
+    # The admin's form names the agency and year; the file's tables say whether it is the
+    # year's 预算 or its 决算 (importing.kinds).
+    if isinstance(in_stream, (bytes, bytearray)):
+        in_stream = io.BytesIO(in_stream)
+    kind = detected_kind(in_stream)
+    records = list(read_records(in_stream, kind))
     if not records:  # said here: django-import-export's own message is English
         raise ImportFileError("文件中没有数据行。")
-    return records
+    return FiguresDataset(records, kind)
 
 
 class FiguresCSV(base_formats.CSV):
@@ -155,7 +163,7 @@ class FiguresCSV(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        return FiguresDataset(_read(in_stream))
+        return _read(in_stream)
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO(newline="")
@@ -174,7 +182,7 @@ class FiguresXLSX(base_formats.XLSX):
     """
 
     def create_dataset(self, in_stream):
-        return FiguresDataset(_read(in_stream))
+        return _read(in_stream)
 
     def export_data(self, dataset, **kwargs):
         kinds = [_xlsx_kind(header) for header in dataset.headers]
@@ -233,6 +241,7 @@ class FiguresResource(resources.ModelResource):
                 dry_run=dry_run,
                 collect_rows=True,
                 expected_version=self.expected_version,
+                kind=getattr(dataset, "kind", DocumentKind.FINAL),
             )
         except (PermissionDenied, ImportFileError) as exc:
             result.append_base_error(Error(exc))

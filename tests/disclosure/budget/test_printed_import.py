@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from disclosure.importing import disclosure_import
+from disclosure.importing.resources import FiguresResource, FiguresXLSX
 from disclosure.models import Disclosure, DocumentKind
 from disclosure.reconciliation.engine import reconcile
 from disclosure.reconciliation.selectors import load_facts
@@ -89,3 +90,17 @@ def test_a_budget_named_a_final_is_refused_and_nothing_written(tmp_path):
     with pytest.raises(CommandError, match="1 个文件导入失败"):
         _command(tmp_path, "--kind", "决算")
     assert not Disclosure.objects.filter(report_rows__isnull=False).exists()
+
+
+def test_the_admins_import_reads_the_kind_from_the_file_and_imports_the_budget():
+    doc = document()
+    fiscal_year = StandardFiscalYearFactory(year=doc["year"])
+    agency = AgencyFactory(name=doc["agency"], slug="putuo-wenlv")
+    dataset = FiguresXLSX().create_dataset(workbook(doc))
+    assert dataset.kind == DocumentKind.BUDGET
+    resource = FiguresResource(agency=agency, fiscal_year=fiscal_year)
+    result = resource.import_data(dataset, dry_run=False)
+    assert not result.has_errors(), [e.error for e in result.base_errors][:3]
+    (d,) = Disclosure.objects.all()
+    assert d.kind == DocumentKind.BUDGET
+    assert stored(d) == printed(doc)
