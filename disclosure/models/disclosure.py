@@ -239,14 +239,12 @@ class Disclosure(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "disclosure_detail", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
-        )
+        name = "budget_detail" if self.kind == DocumentKind.BUDGET else "disclosure_detail"
+        return reverse(name, kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year})
 
     def get_csv_url(self) -> str:
-        return reverse(
-            "disclosure_csv", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
-        )
+        name = "budget_csv" if self.kind == DocumentKind.BUDGET else "disclosure_csv"
+        return reverse(name, kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year})
 
     def delete(self, *args, **kwargs):
         refuse_unless_editable([self.pk])

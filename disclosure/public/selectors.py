@@ -69,6 +69,7 @@ class DisclosurePage:
     reconciliation: object = None  # reconciliation.selectors.Summary: the 数据核对 section
     downloads: Downloads | None = None  # a published revision's files (drafts have none)
     charts: list = field(default_factory=list)  # charts.build.Chart: drawn from `part`
+    counterpart: Disclosure | None = None  # the same year's published 预算 (of a 决算) or 决算
 
     @property
     def quota_total(self) -> int:
@@ -111,8 +112,10 @@ def disclosure_get(
     return qs.current().get()
 
 
-def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
-    disclosure = disclosure_get(slug=slug, year=year, viewer=viewer)
+def disclosure_page(
+    *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
+) -> DisclosurePage:
+    disclosure = disclosure_get(slug=slug, year=year, viewer=viewer, kind=kind)
     fmt = format_for(disclosure)
     staffing = list(disclosure.staffing.all())
     tasks = list(
@@ -138,19 +141,34 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
     )
     if disclosure.corrects_id is not None:
         page.corrections = correction_history(disclosure)
-    if disclosure.status == DisclosureStatus.PUBLISHED:
+    if disclosure.status == DisclosureStatus.PUBLISHED and kind == DocumentKind.FINAL:
         slug, year = disclosure.agency.slug, disclosure.fiscal_year.year
         page.downloads = page_downloads(
             "disclosure_detail", "disclosure_csv", "disclosure_xlsx", slug, year
         )
+    # The other document of the same agency and year (the 预算 of a 决算, and back), when
+    # published: one query.
+    page.counterpart = counterpart(disclosure)
     page.part = fmt.page_part(
         disclosure=disclosure,
         records=records,
         last_year_records=[r for r in both if r.disclosure_id != disclosure.pk],
         common=page,
     )
-    page.charts = disclosure_charts(page)
+    # The charts draw a 决算's figures (spending by class, budget against final).
+    page.charts = disclosure_charts(page) if kind == DocumentKind.FINAL else []
     return page
+
+
+def counterpart(disclosure: Disclosure) -> Disclosure | None:
+    other = DocumentKind.BUDGET if disclosure.kind == DocumentKind.FINAL else DocumentKind.FINAL
+    return (
+        Disclosure.objects.current()
+        .filter(agency_id=disclosure.agency_id, fiscal_year_id=disclosure.fiscal_year_id)
+        .filter(kind=other)
+        .select_related("agency", "fiscal_year")
+        .first()
+    )
 
 
 def printed_tables(page: DisclosurePage) -> list:
