@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from disclosure.formats.base import format_for
 from disclosure.models import (
     Disclosure,
+    DocumentKind,
     FindingAcknowledgement,
     Reconciliation,
     ReconciliationFinding,
@@ -36,7 +37,17 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
         .select_related("fiscal_year")
         .first()
     )
-    both = [d, previous] if previous else [d]
+    # A 决算's printed 预算数 are checked against its year's published 预算 (one query more).
+    budget = None
+    if d.kind == DocumentKind.FINAL:
+        budget = (
+            Disclosure.objects.current()
+            .budgets()
+            .filter(agency_id=d.agency_id, fiscal_year_id=d.fiscal_year_id)
+            .select_related("fiscal_year")
+            .first()
+        )
+    both = [x for x in (d, previous, budget) if x is not None]
     by_format = defaultdict(list)
     for x in both:
         by_format[format_for(x)].append(x.pk)
@@ -46,6 +57,8 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
     facts = {x.pk: Facts(year=x.fiscal_year.year, **parts.get(x.pk, {})) for x in both}
     if previous:
         facts[d.pk].previous = facts[previous.pk]
+    if budget:
+        facts[d.pk].budget = facts[budget.pk]
     return facts[d.pk]
 
 

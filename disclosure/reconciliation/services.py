@@ -5,7 +5,13 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding, finding_key
+from disclosure.models import (
+    Disclosure,
+    DocumentKind,
+    Reconciliation,
+    ReconciliationFinding,
+    finding_key,
+)
 
 from .engine import Finding, reconcile
 from .selectors import load_facts
@@ -49,6 +55,16 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
         ).first()
         if following is not None:
             disclosure_reconcile(disclosure=following, follow=False)
+        if disclosure.kind == DocumentKind.BUDGET:
+            # The year's 决算 compares its printed 预算数 with this budget once published.
+            final = (
+                Disclosure.objects.finals()
+                .filter(agency_id=disclosure.agency_id, fiscal_year_id=disclosure.fiscal_year_id)
+                .order_by("-revision")
+                .first()
+            )
+            if final is not None:
+                disclosure_reconcile(disclosure=final, follow=False)
     return findings
 
 

@@ -8,12 +8,17 @@ are matched by code, never by name.
 
 from collections.abc import Iterator
 
+from disclosure.models.findings import Severity
+
 from .facts import Facts, Row, Table
 from .findings import (
     HALF_PRECISION,
+    PRINTED_PRECISION,
+    ZERO,
     Finding,
     cell,
     check_equal_sums,
+    row_text,
     severity_of,
     tolerance_clause,
     wan,
@@ -127,3 +132,59 @@ def spending_summary(facts: Facts) -> Iterator[Finding]:
         left=[cell(summary, spent, BUDGET, spent.name)],
         right=[cell(spending, total, "合计", f"预算表{SPENDING}合计")],
     )
+
+
+# The 决算's printed 预算数 and where the published 预算 prints the same budget: 公开07表's
+# items against table 9 (by item), 公开05表's 年初预算数 per 项 against table 5's 合计 (by code).
+FINAL_THREE_PUBLIC, FINAL_GENERAL = "07", "05"
+THREE_PUBLIC_ROWS = [
+    "合计",
+    "因公出国（境）费",
+    VEHICLE,
+    *(f"{VEHICLE}/{p}" for p in VEHICLE_PARTS),
+]
+THREE_PUBLIC_ROWS.append("公务接待费")
+
+
+def published_budget(facts: Facts) -> Iterator[Finding]:
+    """A 决算's printed 预算数 = the figure of its year's published 部门预算 (a 预算调整 the
+    document states explains a gap, which a reviewer acknowledges: a warning)."""
+    budget = facts.budget
+    if budget is None or facts.kind != "final":
+        return
+    pairs = []
+    final_07, budget_09 = facts.tables.get(FINAL_THREE_PUBLIC), budget.tables.get(THREE_PUBLIC)
+    if final_07 is not None and budget_09 is not None:
+        for key in THREE_PUBLIC_ROWS:
+            row, printed = final_07.row(key), budget_09.row(key)
+            if row is not None and printed is not None:
+                pairs.append((final_07, row, "预算数", budget_09, printed, BUDGET))
+    final_05, budget_05 = facts.tables.get(FINAL_GENERAL), budget.tables.get(GENERAL)
+    if final_05 is not None and budget_05 is not None:
+        for row in final_05.rows:
+            printed = budget_05.row_by_code(row.code) if len(row.code) == 7 else None
+            if printed is not None:
+                pairs.append((final_05, row, "年初预算数", budget_05, printed, "合计"))
+    for table, row, label, other, printed, other_label in pairs:
+        stated, published = row.cells.get(label), printed.cells.get(other_label)
+        if stated is None or published is None or stated == published:
+            continue
+        diff = stated - published
+        # The 决算 prints 万元: a published 元 figure rounds to it within 50 元.
+        tolerance = HALF_PRECISION if stated % PRINTED_PRECISION == 0 else ZERO
+        yield Finding(
+            rule="published_budget",
+            severity=severity_of(diff, tolerance, Severity.WARNING),
+            message=(
+                f"公开{table.number}表 {row_text(row)}的{label} {wan(stated)}，本年度已公开的部门"
+                f"预算（预算表{other.number}）为 {wan(published)}，相差 {wan(abs(diff))}"
+                + tolerance_clause(diff, tolerance, 1)
+                + ("" if tolerance and abs(diff) <= tolerance else "如有预算调整，请在说明中写明。")
+            ),
+            cells=(
+                (cell(table, row, label).label, stated),
+                (f"预算表{other.number} {row_text(printed)}（{other_label}）", published),
+            ),
+            difference=diff,
+            tolerance=tolerance,
+        )

@@ -134,3 +134,5 @@ class Facts:
     narrative: list[Stated] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     kind: str = "final"  # the document: "final" (部门决算) or "budget" (部门预算)
+    # A 决算's year's published 部门预算, whose figures its printed 预算数 should repeat.
+    budget: "Facts | None" = None

@@ -46,6 +46,12 @@ RULES = [
     ),
     Rule("prior_year", "上年数 = 上年已公开的决算数", E, across.prior_year),
     Rule("budget_final", "预算数与决算数差异达 10% 需说明", W, across.budget_final),
+    Rule(
+        "published_budget",
+        "决算所列预算数 = 本年度已公开的部门预算",
+        W,
+        budget.published_budget,
+    ),
     Rule("change_on_last_year", "较上年变动达 10% 需说明", W, across.change_on_last_year),
     Rule("yoy_remark", "“三公”经费同比说明与数字相符", W, remarks.yoy_remark),
     # The 情况说明's own figures (narrative.py).
