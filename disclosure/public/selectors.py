@@ -29,6 +29,8 @@ from disclosure.models import (
 from disclosure.reconciliation.selectors import reconciliation_summaries, reconciliation_summary
 from disclosure.workflow.corrections import Correction, correction_history
 
+from .execution import execution
+
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
 
 
@@ -70,6 +72,7 @@ class DisclosurePage:
     downloads: Downloads | None = None  # a published revision's files (drafts have none)
     charts: list = field(default_factory=list)  # charts.build.Chart: drawn from `part`
     counterpart: Disclosure | None = None  # the same year's published 预算 (of a 决算) or 决算
+    execution: object = None  # public.execution.Execution: 预算数, 决算数, rate (a 决算's page)
 
     @property
     def quota_total(self) -> int:
@@ -149,6 +152,8 @@ def disclosure_page(
     # The other document of the same agency and year (the 预算 of a 决算, and back), when
     # published: one query.
     page.counterpart = counterpart(disclosure)
+    if page.counterpart is not None and kind == DocumentKind.FINAL:
+        page.execution = execution(final=disclosure, budget=page.counterpart)
     page.part = fmt.page_part(
         disclosure=disclosure,
         records=records,

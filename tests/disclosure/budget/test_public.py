@@ -2,12 +2,14 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 
 from disclosure.models import DocumentKind
+from disclosure.public.execution import execution
 from tests.disclosure.budget.corpus import document, entered
-from tests.factories import StandardDisclosureFactory, publish
+from tests.factories import NarrativeFigureFactory, StandardDisclosureFactory, add_row, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -77,4 +79,33 @@ def test_the_budget_csv_has_every_figure_in_yuan_and_wan(client, budget):
 def test_a_final_page_is_unchanged_without_a_budget(client, final):
     publish(final)
     page = client.get(final.get_absolute_url()).content.decode()
-    assert "部门预算" not in page
+    assert "部门预算" not in page and "预算执行情况" not in page
+
+
+def test_the_final_page_shows_budget_final_and_execution_rate_once_the_budget_is_published(
+    client, budget, final, django_assert_max_num_queries
+):
+    add_row(final, "05", "行政运行", code="2070101", cells={"合计": "418.91"})
+    add_row(final, "07", "公务接待费", cells={"预算数": "2.11", "决算数": "1.00"})
+    NarrativeFigureFactory(disclosure=final, key="机关运行经费", value=Decimal("164.39"))
+    publish(final)
+    publish(budget)  # without it the page has no such section (test above)
+    page = client.get(final.get_absolute_url()).content.decode()
+    assert "预算执行情况" in page
+    # 2070101: 4,654,597 元 budgeted (465.46 万元), 418.91 spent: 90.00 %.
+    assert (
+        '<th scope="row">2070101 行政运行</th><td>465.46</td><td>418.91</td><td>90.00%</td>' in page
+    )
+    assert "公务接待费</th><td>2.11</td><td>1.00</td><td>47.39%</td>" in page
+    assert "机关运行经费</th><td>182.65</td><td>164.39</td><td>90.00%</td>" in page
+
+
+def test_the_execution_reads_two_queries_whatever_the_rows(
+    budget, final, django_assert_num_queries
+):
+    for code in ("2070101", "2070104", "2070109"):
+        add_row(final, "05", code, code=code, cells={"合计": "1.00"})
+    with django_assert_num_queries(2):
+        found = execution(final=final, budget=budget)
+    assert len(found.items) == 23  # every 项 of either document (the budget's 23), by code
+    assert [r.label for r in found.three_public][:2] == ["合计", "因公出国（境）费"]
