@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from disclosure.caching.published import published
 from disclosure.core.csv import csv_lines, csv_response, neutralise
@@ -16,7 +16,7 @@ from disclosure.models import Disclosure, DisclosureStatus, DocumentKind
 
 from . import selectors
 
-NO_BUDGET = "没有找到该单位该年度已发布的部门预算。"
+NO_BUDGET = gettext_noop("没有找到该单位该年度已发布的部门预算。")
 HEADER = [
     "单位标识",
     "单位",
