@@ -99,26 +99,46 @@ def print_footer(*, request) -> PrintFooter:
 def disclosure_get(
     *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
 ) -> Disclosure:
-    """The current published revision of an agency's year.
+    """The current published revision of an agency's year (its 决算, or the `kind` asked).
 
     Staff who may read this agency's disclosures (`viewer`) preview its newest revision instead:
     a draft, or a correction in review. Raises Disclosure.DoesNotExist when there is none.
     """
-    qs = Disclosure.objects.select_related("agency", "fiscal_year").filter(
-        agency__slug=slug, fiscal_year__year=year, kind=kind
+    return document_and_counterpart(slug=slug, year=year, viewer=viewer, kind=kind)[0]
+
+
+def document_and_counterpart(
+    *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
+) -> tuple[Disclosure, Disclosure | None]:
+    """disclosure_get's document, and the same year's other document (the 预算 of a 决算, the
+    决算 of a 预算) when published: the same queries as for the document alone (both kinds'
+    rows of the agency-year are few)."""
+    other = DocumentKind.BUDGET if kind == DocumentKind.FINAL else DocumentKind.FINAL
+    both = Disclosure.objects.select_related("agency", "fiscal_year").filter(
+        agency__slug=slug, fiscal_year__year=year
     )
     if viewer is not None and viewer.is_authenticated:
-        visible = qs.filter(pk__in=disclosures_visible_to(viewer).values("pk"))
-        newest = visible.order_by("-revision").first()
+        visible = list(
+            both.filter(pk__in=disclosures_visible_to(viewer).values("pk")).order_by("-revision")
+        )
+        newest = next((d for d in visible if d.kind == kind), None)
         if newest is not None:
-            return newest
-    return qs.current().get()
+            published = DisclosureStatus.PUBLISHED
+            counterpart = (d for d in visible if d.kind == other and d.status == published)
+            return newest, next(counterpart, None)
+    current = list(both.current())
+    found = next((d for d in current if d.kind == kind), None)
+    if found is None:
+        raise Disclosure.DoesNotExist("没有找到该单位该年度已发布的公开文件。")
+    return found, next((d for d in current if d.kind == other), None)
 
 
 def disclosure_page(
     *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
 ) -> DisclosurePage:
-    disclosure = disclosure_get(slug=slug, year=year, viewer=viewer, kind=kind)
+    disclosure, published_other = document_and_counterpart(
+        slug=slug, year=year, viewer=viewer, kind=kind
+    )
     fmt = format_for(disclosure)
     staffing = list(disclosure.staffing.all())
     tasks = list(
@@ -150,8 +170,8 @@ def disclosure_page(
             "disclosure_detail", "disclosure_csv", "disclosure_xlsx", slug, year
         )
     # The other document of the same agency and year (the 预算 of a 决算, and back), when
-    # published: one query.
-    page.counterpart = counterpart(disclosure)
+    # published: linked from the page.
+    page.counterpart = published_other
     if page.counterpart is not None and kind == DocumentKind.FINAL:
         page.execution = execution(final=disclosure, budget=page.counterpart)
     page.part = fmt.page_part(
@@ -163,17 +183,6 @@ def disclosure_page(
     # The charts draw a 决算's figures (spending by class, budget against final).
     page.charts = disclosure_charts(page) if kind == DocumentKind.FINAL else []
     return page
-
-
-def counterpart(disclosure: Disclosure) -> Disclosure | None:
-    other = DocumentKind.BUDGET if disclosure.kind == DocumentKind.FINAL else DocumentKind.FINAL
-    return (
-        Disclosure.objects.current()
-        .filter(agency_id=disclosure.agency_id, fiscal_year_id=disclosure.fiscal_year_id)
-        .filter(kind=other)
-        .select_related("agency", "fiscal_year")
-        .first()
-    )
 
 
 def printed_tables(page: DisclosurePage) -> list:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext, ngettext
 
 from disclosure.formats.base import format_for
@@ -31,22 +31,18 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
     Each disclosure's format supplies its part (lines and 三公 amounts, or tables).
     """
     d = Disclosure.objects.select_related("fiscal_year").get(pk=disclosure.pk)
-    previous = (
-        Disclosure.objects.current()
-        .filter(agency_id=d.agency_id, fiscal_year__year=d.fiscal_year.year - 1, kind=d.kind)
-        .select_related("fiscal_year")
-        .first()
-    )
-    # A 决算's printed 预算数 are checked against its year's published 预算 (one query more).
-    budget = None
+    # Last year's published document of the same kind (the change on last year) and, for a
+    # 决算, its year's published 预算 (its printed 预算数 against it): one query.
+    wanted = Q(fiscal_year__year=d.fiscal_year.year - 1, kind=d.kind)
     if d.kind == DocumentKind.FINAL:
-        budget = (
-            Disclosure.objects.current()
-            .budgets()
-            .filter(agency_id=d.agency_id, fiscal_year_id=d.fiscal_year_id)
-            .select_related("fiscal_year")
-            .first()
-        )
+        wanted |= Q(fiscal_year_id=d.fiscal_year_id, kind=DocumentKind.BUDGET)
+    others = list(
+        Disclosure.objects.current()
+        .filter(wanted, agency_id=d.agency_id)
+        .select_related("fiscal_year")
+    )
+    previous = next((x for x in others if x.fiscal_year.year == d.fiscal_year.year - 1), None)
+    budget = next((x for x in others if x.fiscal_year_id == d.fiscal_year_id), None)
     both = [x for x in (d, previous, budget) if x is not None]
     by_format = defaultdict(list)
     for x in both:
