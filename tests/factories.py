@@ -13,6 +13,7 @@ from disclosure.models import (
     CodeVersion,
     ColumnSpec,
     Disclosure,
+    DocumentKind,
     Duty,
     ExpenditureLine,
     ExplanationParagraph,
@@ -213,6 +214,12 @@ def table_spec(number: str, report_format: ReportFormat | None = None) -> TableS
     return TableSpec.objects.get(report_format=report_format, number=number)
 
 
+def tables_of(disclosure: Disclosure) -> ReportFormat:
+    """The table set the disclosure is entered in (its year's 决算 set, or the 预算 set)."""
+    reference.ensure_loaded()
+    return ReportFormat.objects.get(pk=disclosure.table_set_id)
+
+
 def column_spec(table: TableSpec, label: str, *, side: str = "") -> ColumnSpec:
     return table.columns.get(side=side, label=label)
 
@@ -230,14 +237,18 @@ class StandardDisclosureFactory(DisclosureFactory):
     fiscal_year = factory.SubFactory(StandardFiscalYearFactory)
 
 
+class BudgetDisclosureFactory(StandardDisclosureFactory):
+    """A 部门预算 draft of a standard year, entered in the budget's tables (预算表1–9)."""
+
+    kind = DocumentKind.BUDGET
+
+
 class ReportRowFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportRow
 
     disclosure = factory.SubFactory(StandardDisclosureFactory)
-    table = factory.LazyAttribute(
-        lambda o: table_spec("05", o.disclosure.fiscal_year.report_format)
-    )
+    table = factory.LazyAttribute(lambda o: table_spec("05", tables_of(o.disclosure)))
     order = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"项目{n}")
 
@@ -256,7 +267,7 @@ def add_row(
 ) -> ReportRow:
     """A printed row of 公开{number}表 with its figures in 万元 as printed, by column label:
     add_row(d, "05", "行政运行", code="2120101", cells={"合计": "1092.80"})."""
-    table = table_spec(number, disclosure.fiscal_year.report_format)
+    table = table_spec(number, tables_of(disclosure))
     row = ReportRowFactory(disclosure=disclosure, table=table, name=name, **fields)
     for label, wan in (cells or {}).items():
         CellFactory(row=row, column=column_spec(table, label, side=row.side), amount_yuan=yuan(wan))

@@ -19,6 +19,7 @@ from disclosure.importing.resources import ExpenditureLineResource, ThreePublicE
 from disclosure.models import (
     ClassificationCode,
     Disclosure,
+    DocumentKind,
     Duty,
     ExpenditureLine,
     FiscalYear,
@@ -213,6 +214,10 @@ class ThreePublicForm(WanAmountForm):
 class StartForm(forms.Form):
     agency = forms.ModelChoiceField(label="单位", queryset=None)
     fiscal_year = forms.ModelChoiceField(label="年度", queryset=FiscalYear.objects.all())
+    # Not required: a form posted without it (as before there were two kinds) starts a 决算.
+    kind = forms.ChoiceField(
+        label="文件类型", choices=DocumentKind.choices, initial=DocumentKind.FINAL, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +229,7 @@ class DisclosureForm(forms.ModelForm):
 
     class Meta:
         model = Disclosure
-        fields = ["agency", "fiscal_year", "head_name", "head_posts", "version"]
+        fields = ["agency", "fiscal_year", "kind", "head_name", "head_posts", "version"]
         widgets = {"version": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
@@ -232,9 +237,16 @@ class DisclosureForm(forms.ModelForm):
         if "version" in self.fields:
             # A new disclosure has no one else's changes to protect.
             self.fields["version"].required = self.instance.pk is not None
+        if "kind" in self.fields:
+            # Omitted from a post, the model's default (决算) applies.
+            self.fields["kind"].required = False
 
     def clean(self):
         cleaned = super().clean()
+        if "kind" in self.fields and not cleaned.get("kind"):
+            # Set before the model's constraints are checked: an empty optional field would be
+            # left out of that check (one disclosure per agency, year and kind).
+            cleaned["kind"] = DocumentKind.FINAL
         if self.instance.pk is not None:
             services.disclosure_check_version(
                 disclosure_id=self.instance.pk, version=cleaned.get("version")
@@ -372,8 +384,16 @@ class DisclosureAdmin(
     ReconciliationAdminMixin, GridAdminMixin, PartsAdminMixin, ScopedHistoryAdmin
 ):
     form = DisclosureForm
-    list_display = ["agency", "fiscal_year", "revision", "status", "published_at", "updated_at"]
-    list_filter = ["fiscal_year", "agency", "status"]
+    list_display = [
+        "agency",
+        "fiscal_year",
+        "kind",
+        "revision",
+        "status",
+        "published_at",
+        "updated_at",
+    ]
+    list_filter = ["fiscal_year", "kind", "agency", "status"]
     list_select_related = ["agency", "fiscal_year"]
     search_fields = ["agency__name"]
     autocomplete_fields = ["agency"]
@@ -387,7 +407,10 @@ class DisclosureAdmin(
         "publication_note",
     ]
     fieldsets = [
-        (None, {"fields": ["agency", "fiscal_year", ("status", "published_at"), "version"]}),
+        (
+            None,
+            {"fields": ["agency", "fiscal_year", "kind", ("status", "published_at"), "version"]},
+        ),
         ("单位负责人", {"fields": [("head_name", "head_posts")]}),
         (
             "审核与更正",
@@ -433,6 +456,11 @@ class DisclosureAdmin(
             else:
                 messages.success(request, f"{disclosure}：已生成 {created} 行。")
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # A document does not change kind: a 预算 is a new disclosure, not an edited 决算.
+        return [*readonly, "kind"] if obj is not None else readonly
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
@@ -465,6 +493,7 @@ class DisclosureAdmin(
                 draft = services.disclosure_start_from_last_year(
                     agency=form.cleaned_data["agency"],
                     fiscal_year=form.cleaned_data["fiscal_year"],
+                    kind=form.cleaned_data["kind"] or DocumentKind.FINAL,
                     by=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:

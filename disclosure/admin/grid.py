@@ -86,9 +86,7 @@ class GridAdminMixin:
     def grid_view(self, request, object_id, number):
         disclosure = self.standard_disclosure(request, object_id)
         tables = list(
-            TableSpec.objects.filter(
-                report_format_id=disclosure.fiscal_year.report_format_id
-            ).order_by("number")
+            TableSpec.objects.filter(report_format_id=disclosure.table_set_id).order_by("number")
         )
         table = next((t for t in tables if t.number == number), None)
         if table is None:

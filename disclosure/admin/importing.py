@@ -24,6 +24,7 @@ from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from bureaus.models import Agency
 from disclosure.importing import ImportFileError
+from disclosure.importing.kinds import detected_kind
 from disclosure.importing.resources import FORMATS
 from disclosure.importing.scope import importable_agencies
 from disclosure.importing.service import open_revision_version
@@ -147,7 +148,9 @@ class FiguresImportExportMixin(ImportExportMixin):
         if import_form is not None:
             agency, year = (import_form.cleaned_data[k] for k in ("agency", "fiscal_year"))
             initial["agency"], initial["fiscal_year"] = agency.pk, year.pk
-            initial["disclosure_version"] = open_revision_version(agency, year)
+            # The revision the file goes into: the year's 预算 or 决算, as its tables say.
+            kind = detected_kind(import_form.cleaned_data["import_file"])
+            initial["disclosure_version"] = open_revision_version(agency, year, kind)
         return initial
 
     def get_import_resource_kwargs(self, request, **kwargs):

@@ -20,6 +20,7 @@ from disclosure.models import (
     ReconciliationFinding,
     ThreePublicExpense,
 )
+from disclosure.models import DocumentKind as ModelKind
 from disclosure.models.findings import Severity
 from disclosure.models.states import FROZEN_STATUSES
 from disclosure.workflow.corrections import correction_history
@@ -65,7 +66,7 @@ def agency_detail(*, slug: str) -> dict:
 
 
 def fiscal_years() -> QuerySet:
-    current = Q(disclosures__status=DisclosureStatus.PUBLISHED)
+    current = Q(disclosures__status=DisclosureStatus.PUBLISHED, disclosures__kind=ModelKind.FINAL)
     return FiscalYear.objects.annotate(published=Count("disclosures", filter=current))
 
 
@@ -98,9 +99,13 @@ def current(
         rows = rows.filter(agency__region=region)
     if year is not None:
         rows = rows.filter(fiscal_year__year=year)
-    if kind not in (None, DocumentKind.FINAL):  # every disclosure is a 决算 today
-        rows = rows.none()
-    return rows
+    # The API serves the 决算 (its URLs name an agency and year, not a kind); no kind given
+    # means the 决算 too, as it always has.
+    return rows.filter(kind=MODEL_KINDS[DocumentKind(kind or DocumentKind.FINAL)])
+
+
+# The API's kind (its label, as the documents say it) → the model's.
+MODEL_KINDS = {DocumentKind.FINAL: ModelKind.FINAL}
 
 
 def published(**filters) -> QuerySet:
@@ -142,7 +147,10 @@ def disclosure_get(*, slug: str, year: int) -> Disclosure:
 def disclosure_detail(*, slug: str, year: int) -> dict:
     d = disclosure_get(slug=slug, year=year)
     chain = Disclosure.objects.filter(
-        agency_id=d.agency_id, fiscal_year_id=d.fiscal_year_id, status__in=FROZEN_STATUSES
+        agency_id=d.agency_id,
+        fiscal_year_id=d.fiscal_year_id,
+        kind=d.kind,
+        status__in=FROZEN_STATUSES,
     ).order_by("revision")
     revisions = [
         {

@@ -44,7 +44,7 @@ class Params:
 
 def choices() -> Choices:
     years = sorted(
-        set(Disclosure.objects.current().values_list("fiscal_year__year", flat=True)),
+        set(Disclosure.objects.current().finals().values_list("fiscal_year__year", flat=True)),
         reverse=True,
     )
     places = set(Agency.objects.values_list("region", "level").distinct())

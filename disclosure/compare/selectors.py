@@ -101,7 +101,7 @@ def _row(d) -> Row:
 
 
 def _published(measure: str):
-    current = Disclosure.objects.current().select_related("agency", "fiscal_year")
+    current = Disclosure.objects.current().finals().select_related("agency", "fiscal_year")
     return annotate(current, measure)
 
 
@@ -162,7 +162,7 @@ def _attach_prior(rows: list[Row], params: Params) -> None:
     if not rows:
         return
     prior = annotate(
-        Disclosure.objects.current().select_related("agency", "fiscal_year"),
+        Disclosure.objects.current().finals().select_related("agency", "fiscal_year"),
         params.measure,
         indicators=False,
     ).filter(fiscal_year__year=params.year - 1, agency__in=[r.disclosure.agency_id for r in rows])

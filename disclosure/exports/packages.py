@@ -90,7 +90,7 @@ def iso_time(moment: datetime | None) -> str:
 
 def published(year: int | None) -> QuerySet[Disclosure]:
     """What a package holds: the current published revisions, as the public CSV does."""
-    disclosures = Disclosure.objects.current()
+    disclosures = Disclosure.objects.current().finals()
     return disclosures if year is None else disclosures.for_year(year)
 
 

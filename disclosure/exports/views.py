@@ -23,7 +23,9 @@ def _csv(disclosures, filename: str):
 
 @published
 def disclosure_csv(request, slug: str, year: int):
-    disclosures = Disclosure.objects.current().filter(agency__slug=slug, fiscal_year__year=year)
+    disclosures = (
+        Disclosure.objects.current().finals().filter(agency__slug=slug, fiscal_year__year=year)
+    )
     if not disclosures.exists():
         raise Http404(NOT_PUBLISHED)
     return _csv(disclosures, f"{slug}-{year}.csv")
@@ -33,12 +35,12 @@ def disclosure_csv(request, slug: str, year: int):
 def year_csv(request, year: int):
     if not FiscalYear.objects.filter(year=year).exists():
         raise Http404("没有该年度的决算公开。")
-    return _csv(Disclosure.objects.current().for_year(year), f"juesuan-{year}.csv")
+    return _csv(Disclosure.objects.current().finals().for_year(year), f"juesuan-{year}.csv")
 
 
 @published
 def all_csv(request):
-    return _csv(Disclosure.objects.current(), "juesuan-all.csv")
+    return _csv(Disclosure.objects.current().finals(), "juesuan-all.csv")
 
 
 # --- data packages (README, "Data packages") ---------------------------------------------------

@@ -3,4 +3,4 @@
 Importing the package registers the formats this project ships.
 """
 
-from . import simple2014, standard  # noqa: F401  (each module registers its format)
+from . import budget, simple2014, standard  # noqa: F401  (each module registers its format)

@@ -17,7 +17,13 @@ from typing import Any, ClassVar, Protocol
 from django.db.models import Case, DecimalField, Expression, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from disclosure.models import Disclosure, DisclosureStatus, FiscalYear, ThreePublicItem
+from disclosure.models import (
+    Disclosure,
+    DisclosureStatus,
+    DocumentKind,
+    FiscalYear,
+    ThreePublicItem,
+)
 from disclosure.models.disclosure import THREE_PUBLIC_AMOUNT_IN_RECORD
 
 MONEY = DecimalField(max_digits=17, decimal_places=2)
@@ -93,6 +99,9 @@ class Copier(Protocol):
 
 class Format(ABC):
     key: ClassVar[str]
+    # The document kind it holds: a year's format holds its 决算; a kind's own format (the
+    # budget) holds every document of that kind (register_kind).
+    kind: ClassVar[str] = DocumentKind.FINAL
     # True: the figures are entered as public tables and 情况说明 (the admin's inlines, the
     # import's table sheets); False: as statements of lines.
     has_tables: ClassVar[bool] = False
@@ -196,17 +205,20 @@ def last_year(disclosure: Disclosure, path: str = "disclosure") -> Q:
         **{
             f"{path}__agency_id": disclosure.agency_id,
             f"{path}__fiscal_year__year": disclosure.fiscal_year.year - 1,
+            f"{path}__kind": disclosure.kind,
             f"{path}__status": DisclosureStatus.PUBLISHED,
         }
     )
 
 
 def structure_source(disclosure: Disclosure) -> Disclosure | None:
-    """The disclosure a new year starts from: the same agency's latest earlier year, its
-    published (current) revision if it has one, else its newest revision."""
+    """The disclosure a new year starts from: the same agency's latest earlier year of the same
+    kind, its published (current) revision if it has one, else its newest revision."""
     earlier = (
         Disclosure.objects.filter(
-            agency_id=disclosure.agency_id, fiscal_year__year__lt=disclosure.fiscal_year.year
+            agency_id=disclosure.agency_id,
+            fiscal_year__year__lt=disclosure.fiscal_year.year,
+            kind=disclosure.kind,
         )
         .select_related("fiscal_year", "agency")
         .order_by("-fiscal_year__year", "-revision")
@@ -239,7 +251,21 @@ def registered() -> list["Format"]:
     return list(_REGISTRY.values())
 
 
+# A document kind other than the 决算 → its one format, whatever the year's.
+_BY_KIND: dict[str, "Format"] = {}
+
+
+def register_kind(fmt: "Format") -> "Format":
+    _BY_KIND[fmt.kind] = fmt
+    return fmt
+
+
 def format_for(fiscal_year_or_disclosure: FiscalYear | Disclosure) -> "Format":
+    """The format of a disclosure (its kind's, for a 预算; else its year's), or of a year's
+    决算 when given a year."""
+    kind = getattr(fiscal_year_or_disclosure, "kind", DocumentKind.FINAL)
+    if kind in _BY_KIND:
+        return _BY_KIND[kind]
     fiscal_year = getattr(fiscal_year_or_disclosure, "fiscal_year", fiscal_year_or_disclosure)
     try:
         return _REGISTRY[fiscal_year.disclosure_format]

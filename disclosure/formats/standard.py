@@ -18,6 +18,7 @@ from disclosure.models import (
     Cell,
     ClassificationCode,
     ColumnSpec,
+    DocumentKind,
     ExplanationParagraph,
     ExplanationSection,
     FigureUnit,
@@ -95,8 +96,18 @@ class Standard(Format):
     # 机关运行经费 is stated in 情况说明 (a NarrativeFigure in 万元) under this key.
     OPERATING_KEY = "机关运行经费"
 
+    def owns(self, path: str = "disclosure") -> Q:
+        """This format's disclosures, as a filter on `path` to them: the year's 决算 of this
+        format (a 预算 of the same year is the budget format's)."""
+        return Q(
+            **{
+                f"{path}__fiscal_year__disclosure_format": self.key,
+                f"{path}__kind": DocumentKind.FINAL,
+            }
+        )
+
     def lines(self):
-        return ReportRow.objects.filter(disclosure__fiscal_year__disclosure_format=self.key)
+        return ReportRow.objects.filter(self.owns())
 
     def class_expression(self, code: str):
         cells = Cell.objects.filter(
@@ -161,9 +172,7 @@ class Standard(Format):
             disclosure=OuterRef("disclosure_id"), table=OuterRef("table_id")
         )
         rows = (
-            ReportRow.objects.filter(
-                disclosure__in=disclosures, disclosure__fiscal_year__disclosure_format=self.key
-            )
+            ReportRow.objects.filter(self.owns(), disclosure__in=disclosures)
             .select_related("disclosure__agency", "disclosure__fiscal_year", "table", "parent")
             .annotate(
                 column_id=F(f"{columns}id"),

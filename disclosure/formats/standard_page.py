@@ -97,7 +97,7 @@ def standard_page(
     *, disclosure: Disclosure, previous: Disclosure | None, counts: dict
 ) -> StandardPage:
     specs = list(
-        TableSpec.objects.filter(report_format_id=disclosure.fiscal_year.report_format_id)
+        TableSpec.objects.filter(report_format_id=disclosure.table_set_id)
         .prefetch_related("columns")
         .order_by("number")
     )
@@ -207,6 +207,10 @@ def previous_disclosure(disclosure: Disclosure) -> Disclosure | None:
     """Last year's published disclosure of the same agency, for the change on last year."""
     return (
         Disclosure.objects.current()
-        .filter(agency_id=disclosure.agency_id, fiscal_year__year=disclosure.fiscal_year.year - 1)
+        .filter(
+            agency_id=disclosure.agency_id,
+            fiscal_year__year=disclosure.fiscal_year.year - 1,
+            kind=disclosure.kind,
+        )
         .first()
     )

@@ -165,9 +165,7 @@ def _findings(disclosure, table) -> tuple[dict[str, list[GridFinding]], list[Gri
 def table_counts(*, disclosure: Disclosure) -> list[dict]:
     """Each public table of the disclosure's year with its rows and figures, for the links on
     the disclosure's page. Three queries."""
-    tables = TableSpec.objects.filter(
-        report_format_id=disclosure.fiscal_year.report_format_id
-    ).order_by("number")
+    tables = TableSpec.objects.filter(report_format_id=disclosure.table_set_id).order_by("number")
     rows = dict(
         ReportRow.objects.filter(disclosure=disclosure)
         .values("table_id")

@@ -88,7 +88,7 @@ def table_cells_save(
     """
     if not can_view(by, disclosure):
         raise PermissionDenied(NOT_YOURS_MESSAGE)
-    if table.report_format_id != disclosure.fiscal_year.report_format_id:
+    if table.report_format_id != disclosure.table_set_id:
         raise ValidationError(f"公开{table.number}表不属于该决算公开所在年度的公开表。")
     # Locks the disclosure until the end of the transaction, then its status is read fresh.
     disclosure_check_version(disclosure_id=disclosure.pk, version=version)

@@ -39,12 +39,13 @@ class ImportBatch:
             self._agencies[name] = Agency.objects.filter(name=name).first()
         return self._agencies[name]
 
-    def configuration(self, fiscal_year: FiscalYear) -> tuple[dict, dict]:
+    def configuration(self, fiscal_year: FiscalYear, table_set_id=None) -> tuple[dict, dict]:
         """(table specs by number, classification id by (scheme, code)) of a standard-format
-        year: the same for every file of the year."""
-        if fiscal_year.pk not in self._configurations:
-            self._configurations[fiscal_year.pk] = load_configuration(fiscal_year)
-        return self._configurations[fiscal_year.pk]
+        year (or of a 预算's table set): the same for every file of that year and kind."""
+        key = (fiscal_year.pk, table_set_id)
+        if key not in self._configurations:
+            self._configurations[key] = load_configuration(fiscal_year, table_set_id)
+        return self._configurations[key]
 
     def imported(self, disclosure_id: int) -> None:
         self.unchecked.append(disclosure_id)

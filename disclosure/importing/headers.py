@@ -14,10 +14,16 @@ from openpyxl.utils import get_column_letter
 from .parsing import label_key
 from .records import ImportFileError
 
-NAME_HEADERS = {label_key(x) for x in ("项目", "科目名称", "项目名称", "支出功能分类科目名称")}
+NAME_HEADERS = {
+    label_key(x)
+    for x in ("项目", "科目名称", "项目名称", "支出功能分类科目名称")
+    # as the 部门预算 heads its name columns
+    + ("功能分类科目名称", "经济分类科目名称")
+}
 CODE_HEADERS = {
     label_key(x)
     for x in ("科目编码", "功能分类科目编码", "经济分类科目编码", "编码", "经济分类", "功能分类")
+    + ("部门预算经济分类科目编码",)  # the 部门预算's table 8
 }
 CODE_PARTS = {"类": 0, "款": 1, "项": 2}
 IGNORED = {label_key(x) for x in ("栏次", "行次", "序号")}
@@ -33,6 +39,12 @@ ALIASES = {
         ("公务用车运行费", "公务用车运行维护费"),
         ("因公出国（境）费用", "因公出国（境）费"),
         ("因公出国(境)费", "因公出国（境）费"),
+        # The 部门预算's table 9: its banner is the measure, its vehicle parts are short, and
+        # 机关运行经费 is headed with its measure.
+        ("“三公”经费预算数", "预算数"),
+        ("购置费", "公务用车购置费"),
+        ("运行费", "公务用车运行维护费"),
+        ("机关运行经费预算数", "机关运行经费"),
     )
 }
 # A group's 小计 column is its total column.
@@ -88,16 +100,33 @@ class Vocabulary:
             | {SUBTOTAL}
         )
 
+    def side_of(self, key: str) -> str:
+        """The side (收入/支出) a two-sided table's header word names: the side itself, or a
+        heading ending with it that is no column or row of the table (the 部门预算 heads its
+        sides 本年收入/本年支出 and 财政拨款收入/财政拨款支出)."""
+        if key in self.sides:
+            return key
+        if key in self.labels or key in self.row_names:
+            return ""
+        return next((side for side in self.sides if key.endswith(side)), "")
+
     def expected(self) -> str:
         """The column labels a clerk may print, for a refusal's "应为"."""
         return "、".join(dict.fromkeys(c[2] for cs in self.labels.values() for c in cs))
 
 
-def vocabularies() -> dict[str, Vocabulary]:
+def vocabularies(kind: str = "final") -> dict[str, Vocabulary]:
+    """The words of the tables of one document kind's table sets, by table number: the 决算's
+    公开01–09表 and the 预算's tables 1–9 share numbers, not words."""
     from disclosure.models import TableSpec
+    from disclosure.models.disclosure import table_sets_of
 
     found: dict[str, Vocabulary] = {}
-    specs = TableSpec.objects.prefetch_related("columns", "row_specs").order_by("-pk")
+    specs = (
+        TableSpec.objects.filter(table_sets_of(kind))
+        .prefetch_related("columns", "row_specs")
+        .order_by("-pk")
+    )
     for spec in specs:
         vocab = found.setdefault(spec.number, Vocabulary(spec.number, spec.title))
         for c in spec.columns.all():
@@ -148,7 +177,8 @@ def header_columns(sheet: str, header: list, first_row: int, vocab: Vocabulary) 
         path, rows = [], []
         for offset, row in enumerate(header):
             text = row[index] if index < len(row) else ""
-            if text and (not path or path[-1] != text):
+            # Compared as read: a merged cell repeats its printed word, which an alias changes.
+            if text and (not path or path[-1] != canonical(text)):
                 path.append(canonical(text))
                 rows.append(first_row + offset)
         columns.append(_column(sheet, vocab, index, path, rows))
@@ -158,7 +188,7 @@ def header_columns(sheet: str, header: list, first_row: int, vocab: Vocabulary) 
 def _column(sheet: str, vocab: Vocabulary, index: int, path: list, rows: list) -> Column:
     keys = [label_key(p) for p in path]
     pairs = list(zip(path, keys, strict=True))
-    block = next((vocab.side_of(k) for k in keys if vocab.side_of(k)), "")
+    block = next((side for k in keys if (side := vocab.side_of(k))), "")
     panels = {label_key(p): p for p in vocab.panels}
     block = block or next((panels[k] for k in keys if k in panels), "")
     header = "/".join(path)
@@ -174,6 +204,11 @@ def _column(sheet: str, vocab: Vocabulary, index: int, path: list, rows: list) -
     label = next((p for p, k in pairs if k in vocab.labels), "")
     if not label and group and keys[-1] == label_key(SUBTOTAL):
         label = _group_total(vocab, group)
+    measures = {c[2] for cs in vocab.labels.values() for c in cs}
+    if not label and len(measures) == 1 and all(k in vocab.row_names for k in keys):
+        # A transposed table of one measure (the budget's 机关运行经费预算数 column) names
+        # only its row: the column is that measure.
+        label = next(iter(measures))
     if not label:
         tokens = vocab.tokens()
         unknown = next((i for i, k in enumerate(keys) if not vocab.knows(k, tokens)), len(keys) - 1)

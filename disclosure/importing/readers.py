@@ -164,10 +164,10 @@ def _check_sizes(members: list[zipfile.ZipInfo], what: str) -> None:
             )
 
 
-def xlsx_records(stream: BinaryIO) -> Iterator[Record]:
+def xlsx_records(stream: BinaryIO, kind: str = "final") -> Iterator[Record]:
     check_archive(stream)
     try:
-        yield from _xlsx_records(stream)
+        yield from _xlsx_records(stream, kind)
     except ImportFileError:
         raise
     except DefusedXmlException as exc:
@@ -192,7 +192,7 @@ def _refused_xml(exc: BaseException | None) -> bool:
     return False
 
 
-def _xlsx_records(stream: BinaryIO) -> Iterator[Record]:
+def _xlsx_records(stream: BinaryIO, kind: str = "final") -> Iterator[Record]:
     from openpyxl import load_workbook
 
     try:
@@ -214,7 +214,7 @@ def _xlsx_records(stream: BinaryIO) -> Iterator[Record]:
         stream.seek(0)
         book = load_workbook(stream, data_only=True)
         try:
-            yield from table_sheet_records(book)
+            yield from table_sheet_records(book, kind)
         finally:
             book.close()
 
@@ -244,12 +244,13 @@ def _long_sheet(ws) -> Iterator[Record]:
         yield Record(row=number, values=values, sheet=sheet)
 
 
-def read_records(file) -> Iterator[Record]:
-    """Every record of the file, streamed; ImportFileError when the file cannot be read."""
+def read_records(file, kind: str = "final") -> Iterator[Record]:
+    """Every record of the file, streamed; ImportFileError when the file cannot be read.
+    `kind`: the document its printed tables are read as (决算 "final" or 预算 "budget")."""
     stream = open_binary(file)
     try:
         if sniff(stream) == "xlsx":
-            yield from xlsx_records(stream)
+            yield from xlsx_records(stream, kind)
         else:
             yield from csv_records(stream)
     finally:

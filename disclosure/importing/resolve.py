@@ -122,24 +122,27 @@ class Target:
         fiscal_year = disclosure.fiscal_year
         self.agency_name = disclosure.agency.name
         self.year = fiscal_year.year
-        self.standard = format_for(fiscal_year).has_tables
+        self.standard = format_for(disclosure).has_tables
         self.statements = STATEMENTS
         self.items = ITEMS
         self.tables: dict[str, TableInfo] = {}
         self.checked: set = set()
         self.classifications: dict[tuple[str, str], int] = {}
         if self.standard:
-            self.tables, self.classifications = (configure or load_configuration)(fiscal_year)
+            self.tables, self.classifications = (configure or load_configuration)(
+                fiscal_year, disclosure.table_set_id
+            )
 
     def format_name(self) -> str:
         return "标准格式" if self.standard else "2014年简式格式"
 
 
-def load_configuration(fiscal_year) -> tuple[dict, dict]:
-    """A standard-format year's tables (TableInfo by table number) and its classification
-    codes (id by (scheme, code))."""
+def load_configuration(fiscal_year, table_set_id=None) -> tuple[dict, dict]:
+    """A standard-format year's tables (TableInfo by table number) — the document's own table
+    set when given (a 预算's), else the year's — and its classification codes (id by (scheme,
+    code))."""
     tables = {}
-    specs = TableSpec.objects.filter(report_format_id=fiscal_year.report_format_id)
+    specs = TableSpec.objects.filter(report_format_id=table_set_id or fiscal_year.report_format_id)
     for spec in specs.prefetch_related("columns", "row_specs"):
         info = TableInfo(spec=spec, columns=list(spec.columns.all()))
         info.sides = {c.side for c in info.columns if c.side}

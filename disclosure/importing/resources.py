@@ -35,12 +35,14 @@ from disclosure.importing.service import UNCHECKED
 from disclosure.models import (
     COUNT_FIELDS,
     Cell,
+    DocumentKind,
     ExpenditureLine,
     Statement,
     ThreePublicExpense,
     ThreePublicItem,
 )
 
+from .kinds import detected_kind
 from .parsing import WAN, YUAN, parse_amount, unstated
 from .readers import read_records
 from .records import header_fields
@@ -124,10 +126,11 @@ def _count(name: str) -> fields.Field:
 class FiguresDataset(tablib.Dataset):
     """The file's records, read by the import service's readers, shown as rows for the admin."""
 
-    def __init__(self, records: list[Record], budget: FileBudget | None = None):
+    def __init__(self, records: list[Record], budget: FileBudget | None = None, kind="final"):
         super().__init__(headers=["位置", "报表", "科目编码", "项目", "上级项目", "栏目"])
         self.records = records
         self.budget = budget  # the file's allowance, started when its reading started
+        self.kind = kind  # the document the file's tables are (预算/决算), read from its titles
         for r in records:
             v = r.values
             where = f"{r.sheet} 第 {r.row} 行" if r.sheet else f"第 {r.row} 行"
@@ -141,12 +144,17 @@ class FiguresDataset(tablib.Dataset):
 
 def _read(in_stream, file_name: str) -> FiguresDataset:
     """The file's records, refused past the per-file caps while they are read (the preview
-    holds them all in memory); `file_name`, the upload's, names the file in a refusal."""
+    holds them all in memory); `file_name`, the upload's, names the file in a refusal. The
+    admin's form names the agency and year; the file's tables say whether it is the year's 预算
+    or its 决算 (importing.kinds)."""
+    if isinstance(in_stream, (bytes, bytearray)):
+        in_stream = io.BytesIO(in_stream)
+    kind = detected_kind(in_stream)
     budget = FileBudget(file_name)
-    records = list(budget.capped(read_records(in_stream)))
+    records = list(budget.capped(read_records(in_stream, kind)))
     if not records:  # said here: django-import-export's own message is English
         raise ImportFileError("文件中没有数据行。")
-    return FiguresDataset(records, budget)
+    return FiguresDataset(records, budget, kind)
 
 
 class _Named:
@@ -244,6 +252,7 @@ class FiguresResource(resources.ModelResource):
                 collect_rows=True,
                 expected_version=self.expected_version,
                 budget=_budget(dataset, kwargs.get("file_name")),
+                kind=getattr(dataset, "kind", DocumentKind.FINAL),
             )
         except (PermissionDenied, ImportFileError) as exc:
             result.append_base_error(Error(exc))

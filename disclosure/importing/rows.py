@@ -10,8 +10,11 @@ NUMERALS = "一二三四五六七八九十"
 # An ordinal is a numeral followed by its separator (一、 二. 三．) or a numeral in brackets
 # (（一）): never a bare numeral, since names begin with one (一般公共服务支出 is not
 # "一、般公共服务支出").
+# 一、 （一） and, under a parent, 1. (the 部门预算's 1. 一般公共预算); never a bare digit run
+# ("1.5" is no ordinal).
 ORDINAL = re.compile(
-    rf"^(?:(?P<plain>[{NUMERALS}]+)\s*[、.．]|[（(](?P<bracketed>[{NUMERALS}]+)[）)])\s*"
+    rf"^(?:(?P<plain>[{NUMERALS}]+|[0-9]{{1,2}}(?![0-9]))\s*[、.．](?![0-9])"
+    rf"|[（(](?P<bracketed>[{NUMERALS}]+)[）)])\s*"
 )
 OF_WHICH = re.compile(r"^其中\s*[:：]\s*")
 CODE_DIGITS = re.compile(r"^[0-9]+$")

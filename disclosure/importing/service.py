@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 
 from bureaus.models import Agency
 from disclosure.access import can_import_into
-from disclosure.models import Disclosure, FiscalYear
+from disclosure.models import Disclosure, DocumentKind, FiscalYear
 from disclosure.models.states import EDITABLE_STATUSES, OPEN_STATUSES
 from disclosure.reconciliation.services import disclosure_unchecked
 from disclosure.workflow.services import disclosure_check_version, disclosure_figures_changed
@@ -103,6 +103,7 @@ def disclosure_import(
     expected_version=UNCHECKED,
     batch: ImportBatch | None = None,
     file_name: str = "",
+    kind: str = DocumentKind.FINAL,
 ) -> ImportReport:
     """Import a CSV or XLSX file (path, bytes or binary file) into the agency's disclosure of
     the year. `by` is the user importing; None only for trusted bulk loads (the command line).
@@ -114,7 +115,7 @@ def disclosure_import(
     return disclosure_import_records(
         agency=agency,
         fiscal_year=fiscal_year,
-        records=read_records(file),
+        records=read_records(file, kind),
         by=by,
         dry_run=dry_run,
         collect_rows=collect_rows,
@@ -124,6 +125,7 @@ def disclosure_import(
         expected_version=expected_version,
         batch=batch,
         budget=budget,
+        kind=kind,
     )
 
 
@@ -141,6 +143,7 @@ def disclosure_import_records(
     expected_version=UNCHECKED,
     batch: ImportBatch | None = None,
     budget: FileBudget | None = None,
+    kind: str = DocumentKind.FINAL,
 ) -> ImportReport:
     """`reconcile=False` leaves the figures unchecked (the disclosure page says so), for a
     caller that checks them itself afterwards, e.g. the benchmark, which times the check
@@ -164,7 +167,9 @@ def disclosure_import_records(
     outcomes = Outcomes(collect_rows)
     try:
         with transaction.atomic():
-            report.disclosure, created = _disclosure(agency, fiscal_year, by, expected_version)
+            report.disclosure, created = _disclosure(
+                agency, fiscal_year, by, expected_version, kind
+            )
             target = Target(report.disclosure, batch.configuration if batch else None)
             with immediate_checks():
                 writer = new_writer(fast=fast)
@@ -202,17 +207,19 @@ def disclosure_import_records(
     return report
 
 
-def open_revision_version(agency: Agency, fiscal_year: FiscalYear) -> int | None:
+def open_revision_version(
+    agency: Agency, fiscal_year: FiscalYear, kind: str = DocumentKind.FINAL
+) -> int | None:
     """The version of the revision an import would write into now (None: none yet), for the
     admin's confirmation to compare with (expected_version)."""
     revisions = Disclosure.objects.filter(
-        agency=agency, fiscal_year=fiscal_year, status__in=OPEN_STATUSES
+        agency=agency, fiscal_year=fiscal_year, kind=kind, status__in=OPEN_STATUSES
     )
     return revisions.order_by("-revision").values_list("version", flat=True).first()
 
 
 def _disclosure(
-    agency: Agency, fiscal_year: FiscalYear, by, expected_version
+    agency: Agency, fiscal_year: FiscalYear, by, expected_version, kind: str
 ) -> tuple[Disclosure, bool]:
     """The revision to import into: the open draft (or returned one), created if the agency
     has no disclosure for the year (then True: it has no figures yet). A published
@@ -221,7 +228,7 @@ def _disclosure(
     Locked for the import, so two imports into one disclosure run one after the other (a
     created one is ours alone until the import commits).
     """
-    revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year)
+    revisions = Disclosure.objects.filter(agency=agency, fiscal_year=fiscal_year, kind=kind)
     # One query for both questions (is one open? is there any?): a bulk load asks per file.
     existing = list(revisions.order_by("-revision").values_list("pk", "status"))
     open_pk = next((pk for pk, status in existing if status in OPEN_STATUSES), None)
@@ -232,7 +239,7 @@ def _disclosure(
             raise ImportFileError(
                 "该单位该年度的决算公开已发布，不能直接导入；如需更正，请由审核人员发起更正后再导入。"
             )
-        disclosure = Disclosure(agency=agency, fiscal_year=fiscal_year)
+        disclosure = Disclosure(agency=agency, fiscal_year=fiscal_year, kind=kind)
         disclosure._history_user = by
         disclosure.save()
         created = True

@@ -36,8 +36,8 @@ HEADS = NAME_HEADERS | CODE_HEADERS | set(CODE_PARTS)
 BUDGET = "年初预算数"  # 05's budget per 项: printed in some tables, or on a sheet of its own
 
 
-def table_sheet_records(book) -> Iterator[Record]:
-    vocabs = vocabularies()
+def table_sheet_records(book, kind: str = "final") -> Iterator[Record]:
+    vocabs = vocabularies(kind)
     sheets = []
     for ws in book.worksheets:
         rows = _filled(ws)
@@ -119,7 +119,9 @@ class Sheet:
 
     def _is_token_row(self, row) -> bool:
         cells = [label_key(c) for c in row if c]
-        return bool(cells) and all(self.vocab.knows(c, self.tokens) for c in cells)
+        return bool(cells) and all(
+            self.vocab.knows(c, self.tokens) or self.vocab.side_of(c) for c in cells
+        )
 
     def _header_start(self) -> int:
         for i, row in enumerate(self.rows):

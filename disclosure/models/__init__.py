@@ -13,7 +13,7 @@ from .codes import (
     CodeVersion,
     check_classification,
 )
-from .disclosure import Disclosure, DisclosureFormat, FiscalYear
+from .disclosure import Disclosure, DisclosureFormat, DocumentKind, FiscalYear
 from .findings import Reconciliation, ReconciliationFinding, Severity
 from .formats import ColumnSpec, Measure, ReportFormat, RowRole, RowSource, RowSpec, TableSpec
 from .frozen import PublishedDisclosureError
@@ -72,6 +72,7 @@ __all__ = [
     "ConsolidatedUnit",
     "Disclosure",
     "DisclosureFormat",
+    "DocumentKind",
     "Duty",
     "ExpenditureLine",
     "ExplanationParagraph",

@@ -14,6 +14,34 @@ from .states import EDITABLE_STATUSES, OPEN_STATUSES, DisclosureStatus, fields_a
 from .triggers import frozen_disclosure_triggers
 
 
+class DocumentKind(models.TextChoices):
+    """Which of the two documents an agency publishes for a fiscal year: the 部门决算 (final
+    accounts, the year after) or the 部门预算 (the budget, that spring). Every lookup of "the"
+    disclosure of an agency-year names the kind: there are two."""
+
+    FINAL = "final", "决算"
+    BUDGET = "budget", "预算"
+
+
+# The 部门预算's table set (a ReportFormat loaded from fixtures/formats/). Not a field of the
+# year: a year is frozen once a 决算 of it is published, and its budget set is the same in
+# every year the district prints it; a second budget layout would become a year's choice.
+BUDGET_TABLE_SET = "shanghai-budget-2026"
+
+
+def budget_table_set_id() -> int | None:
+    from .formats import ReportFormat
+
+    return ReportFormat.objects.filter(key=BUDGET_TABLE_SET).values_list("pk", flat=True).first()
+
+
+def table_sets_of(kind: str, path: str = "report_format") -> Q:
+    """The table sets documents of `kind` are entered in, as a filter on `path` to a
+    ReportFormat: the budget's one, or every other (the years' 决算 sets)."""
+    budget = Q(**{f"{path}__key": BUDGET_TABLE_SET})
+    return budget if kind == DocumentKind.BUDGET else ~budget
+
+
 class DisclosureFormat(models.TextChoices):
     SIMPLE_2014 = "2014", "2014年简式（情况说明）"
     STANDARD = "standard", "标准格式（公开01–09表）"
@@ -84,6 +112,12 @@ class DisclosureQuerySet(GuardedQuerySet):
     def for_year(self, year: int):
         return self.filter(fiscal_year__year=year)
 
+    def finals(self):
+        return self.filter(kind=DocumentKind.FINAL)
+
+    def budgets(self):
+        return self.filter(kind=DocumentKind.BUDGET)
+
 
 class Disclosure(models.Model):
     """One agency's final accounts for one fiscal year: the narrative and, below it, the figures.
@@ -99,6 +133,13 @@ class Disclosure(models.Model):
     )
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name="年度", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    kind = models.CharField(
+        "文件类型",
+        max_length=10,
+        choices=DocumentKind.choices,
+        default=DocumentKind.FINAL,
+        help_text="部门决算或部门预算",
     )
     status = models.CharField(
         "状态", max_length=10, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT
@@ -150,18 +191,18 @@ class Disclosure(models.Model):
         constraints = [
             # A clerk adding a second disclosure for an agency and year meets this one first.
             models.UniqueConstraint(
-                fields=["agency", "fiscal_year", "revision"],
+                fields=["agency", "fiscal_year", "kind", "revision"],
                 name="one_disclosure_per_agency_year_revision",
                 violation_error_message="该单位该年度的决算公开已存在，请编辑已有的一份。",
             ),
             models.UniqueConstraint(
-                fields=["agency", "fiscal_year"],
+                fields=["agency", "fiscal_year", "kind"],
                 condition=Q(status=DisclosureStatus.PUBLISHED),
                 name="one_current_disclosure_per_agency_year",
                 violation_error_message="该单位该年度已有一份现行的已发布决算公开。",
             ),
             models.UniqueConstraint(
-                fields=["agency", "fiscal_year"],
+                fields=["agency", "fiscal_year", "kind"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="one_open_revision_per_agency_year",
                 violation_error_message="该单位该年度已有一份正在编辑或审核中的决算公开。",
@@ -182,7 +223,7 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         revision = f"（第{self.revision}版）" if self.revision > 1 else ""
-        return f"{self.agency.name} {self.fiscal_year.year}年度决算{revision}"
+        return f"{self.agency.name} {self.fiscal_year.year}年度{self.get_kind_display()}{revision}"
 
     def save(self, *args, **kwargs):
         # Content of a submitted or published disclosure is locked; only the workflow's own
@@ -198,15 +239,21 @@ class Disclosure(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "disclosure_detail", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
-        )
+        name = "budget_detail" if self.kind == DocumentKind.BUDGET else "disclosure_detail"
+        return reverse(name, kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year})
 
     def get_csv_url(self) -> str:
-        return reverse(
-            "disclosure_csv", kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year}
-        )
+        name = "budget_csv" if self.kind == DocumentKind.BUDGET else "disclosure_csv"
+        return reverse(name, kwargs={"slug": self.agency.slug, "year": self.fiscal_year.year})
 
     def delete(self, *args, **kwargs):
         refuse_unless_editable([self.pk])
         return super().delete(*args, **kwargs)
+
+    @property
+    def table_set_id(self) -> int | None:
+        """The table set this document is entered and printed in: the year's 决算 tables, or
+        the 预算 tables (BUDGET_TABLE_SET) for a budget."""
+        if self.kind == DocumentKind.BUDGET:
+            return budget_table_set_id()
+        return self.fiscal_year.report_format_id

@@ -28,7 +28,7 @@ CODE_VERSIONS = [
         },
     ),
 ]
-FORMATS = ["shanghai-2024.json"]
+FORMATS = ["shanghai-2024.json", "shanghai-budget-2026.json"]
 
 
 def load_codes(*, CodeVersion, ClassificationCode) -> None:
@@ -59,8 +59,8 @@ def load_english_names(*, CodeVersion, ClassificationCode) -> None:
                     ).update(name_en=row.get("name_en", ""))
 
 
-def load_formats(*, ReportFormat, TableSpec, ColumnSpec, RowSpec) -> None:
-    for filename in FORMATS:
+def load_formats(*, ReportFormat, TableSpec, ColumnSpec, RowSpec, filenames=None) -> None:
+    for filename in FORMATS if filenames is None else filenames:
         data = json.loads((FIXTURES / "formats" / filename).read_text(encoding="utf-8"))
         report_format, _ = ReportFormat.objects.update_or_create(
             key=data["key"], defaults={"name": data["name"]}

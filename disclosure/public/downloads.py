@@ -54,7 +54,7 @@ def year_xlsx(request, year: int):
     content = workbooks.year_workbook(
         year=year,
         disclosures=context["disclosures"],
-        figures=Disclosure.objects.current().for_year(year),
+        figures=Disclosure.objects.current().finals().for_year(year),
         csv_url=reverse("year_csv", args=[year]),
     )
     return xlsx_response(content, f"juesuan-{year}.xlsx")

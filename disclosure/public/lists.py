@@ -69,7 +69,7 @@ def _rows(disclosures, links: Links) -> list[DisclosureRow]:
 def published_years() -> list[int]:
     """Years with at least one published disclosure, newest first: an EXISTS per year, never
     a scan of every disclosure."""
-    current = Disclosure.objects.current().filter(fiscal_year=OuterRef("pk"))
+    current = Disclosure.objects.current().finals().filter(fiscal_year=OuterRef("pk"))
     years = FiscalYear.objects.filter(Exists(current)).order_by("-year")
     return list(years.values_list("year", flat=True))
 
@@ -84,7 +84,7 @@ def home_page(*, path: str, page: str | None = None) -> dict:
     )
     years_by_agency: dict[int, list[int]] = defaultdict(list)
     published = (
-        Disclosure.objects.current()
+        Disclosure.objects.current().finals()
         .filter(agency_id__in=[pk for pk, *_ in agencies])
         .order_by("-fiscal_year__year")
         .values_list("agency_id", "fiscal_year__year")
@@ -113,7 +113,7 @@ def agencies_with_years() -> list:
     """Every agency with `published_disclosures` (newest year first): the home page's list as
     a download (exports.lists.home_grid)."""
     disclosures = (
-        Disclosure.objects.current()
+        Disclosure.objects.current().finals()
         .select_related("fiscal_year")
         .order_by("agency__region", "agency__name", "-fiscal_year__year")
     )
@@ -166,7 +166,7 @@ def year_page(*, year: int, path: str, page: str | None = None) -> dict:
     """One page of the year's agencies with their totals (four queries: the year, the count,
     the page's ids, their rows with their totals)."""
     fiscal_year = FiscalYear.objects.get(year=year)
-    current = Disclosure.objects.current().filter(fiscal_year=fiscal_year)
+    current = Disclosure.objects.current().finals().filter(fiscal_year=fiscal_year)
     number, pages = page_number(page, count=current.count())
     # The page's ids first, then the totals of those rows only: with the totals in the same
     # query, PostgreSQL computed them for every row of the year before sorting (7 s for

@@ -19,6 +19,7 @@ from disclosure.models import (
     CodeVersion,
     Disclosure,
     DisclosureStatus,
+    DocumentKind,
     FiscalYear,
     StaffingKind,
     ThreePublicExpense,
@@ -27,6 +28,8 @@ from disclosure.models import (
 )
 from disclosure.reconciliation.selectors import reconciliation_summary
 from disclosure.workflow.corrections import Correction, correction_history
+
+from .execution import execution
 
 ITEM_ORDER = {item.value: i for i, item in enumerate(ThreePublicItem)}
 
@@ -68,6 +71,8 @@ class DisclosurePage:
     reconciliation: object = None  # reconciliation.selectors.Summary: the 数据核对 section
     downloads: Downloads | None = None  # a published revision's files (drafts have none)
     charts: list = field(default_factory=list)  # charts.build.Chart: drawn from `part`
+    counterpart: Disclosure | None = None  # the same year's published 预算 (of a 决算) or 决算
+    execution: object = None  # public.execution.Execution: 预算数, 决算数, rate (a 决算's page)
 
     @property
     def quota_total(self) -> int:
@@ -91,25 +96,49 @@ def print_footer(*, request) -> PrintFooter:
     return PrintFooter(url=request.build_absolute_uri(), rendered_at=timezone.localtime())
 
 
-def disclosure_get(*, slug: str, year: int, viewer=None) -> Disclosure:
-    """The current published revision of an agency's year.
+def disclosure_get(
+    *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
+) -> Disclosure:
+    """The current published revision of an agency's year (its 决算, or the `kind` asked).
 
     Staff who may read this agency's disclosures (`viewer`) preview its newest revision instead:
     a draft, or a correction in review. Raises Disclosure.DoesNotExist when there is none.
     """
-    qs = Disclosure.objects.select_related("agency", "fiscal_year").filter(
+    return document_and_counterpart(slug=slug, year=year, viewer=viewer, kind=kind)[0]
+
+
+def document_and_counterpart(
+    *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
+) -> tuple[Disclosure, Disclosure | None]:
+    """disclosure_get's document, and the same year's other document (the 预算 of a 决算, the
+    决算 of a 预算) when published: the same queries as for the document alone (both kinds'
+    rows of the agency-year are few)."""
+    other = DocumentKind.BUDGET if kind == DocumentKind.FINAL else DocumentKind.FINAL
+    both = Disclosure.objects.select_related("agency", "fiscal_year").filter(
         agency__slug=slug, fiscal_year__year=year
     )
     if viewer is not None and viewer.is_authenticated:
-        visible = qs.filter(pk__in=disclosures_visible_to(viewer).values("pk"))
-        newest = visible.order_by("-revision").first()
+        visible = list(
+            both.filter(pk__in=disclosures_visible_to(viewer).values("pk")).order_by("-revision")
+        )
+        newest = next((d for d in visible if d.kind == kind), None)
         if newest is not None:
-            return newest
-    return qs.current().get()
+            published = DisclosureStatus.PUBLISHED
+            counterpart = (d for d in visible if d.kind == other and d.status == published)
+            return newest, next(counterpart, None)
+    current = list(both.current())
+    found = next((d for d in current if d.kind == kind), None)
+    if found is None:
+        raise Disclosure.DoesNotExist("没有找到该单位该年度已发布的公开文件。")
+    return found, next((d for d in current if d.kind == other), None)
 
 
-def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
-    disclosure = disclosure_get(slug=slug, year=year, viewer=viewer)
+def disclosure_page(
+    *, slug: str, year: int, viewer=None, kind: str = DocumentKind.FINAL
+) -> DisclosurePage:
+    disclosure, published_other = document_and_counterpart(
+        slug=slug, year=year, viewer=viewer, kind=kind
+    )
     fmt = format_for(disclosure)
     staffing = list(disclosure.staffing.all())
     tasks = list(
@@ -135,18 +164,24 @@ def disclosure_page(*, slug: str, year: int, viewer=None) -> DisclosurePage:
     )
     if disclosure.corrects_id is not None:
         page.corrections = correction_history(disclosure)
-    if disclosure.status == DisclosureStatus.PUBLISHED:
+    if disclosure.status == DisclosureStatus.PUBLISHED and kind == DocumentKind.FINAL:
         slug, year = disclosure.agency.slug, disclosure.fiscal_year.year
         page.downloads = page_downloads(
             "disclosure_detail", "disclosure_csv", "disclosure_xlsx", slug, year
         )
+    # The other document of the same agency and year (the 预算 of a 决算, and back), when
+    # published: linked from the page.
+    page.counterpart = published_other
+    if page.counterpart is not None and kind == DocumentKind.FINAL:
+        page.execution = execution(final=disclosure, budget=page.counterpart)
     page.part = fmt.page_part(
         disclosure=disclosure,
         records=records,
         last_year_records=[r for r in both if r.disclosure_id != disclosure.pk],
         common=page,
     )
-    page.charts = disclosure_charts(page)
+    # The charts draw a 决算's figures (spending by class, budget against final).
+    page.charts = disclosure_charts(page) if kind == DocumentKind.FINAL else []
     return page
 
 
@@ -171,7 +206,9 @@ def published_with_totals():
 
 @cache
 def _published_with_totals(_formats: tuple):
-    return with_totals(Disclosure.objects.current().select_related("agency", "fiscal_year"))
+    return with_totals(
+        Disclosure.objects.current().finals().select_related("agency", "fiscal_year")
+    )
 
 
 def code_version_for_year(year: int) -> CodeVersion | None:

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from disclosure.exports import views as export_views
 
-from . import downloads, views
+from . import budget, downloads, views
 
 
 class YearConverter:
@@ -35,6 +35,9 @@ urlpatterns = [
     path(
         "agencies/<slug:slug>/<year:year>.xlsx", downloads.disclosure_xlsx, name="disclosure_xlsx"
     ),
+    # The same year's 部门预算 (a document of its own: page and CSV).
+    path("agencies/<slug:slug>/<year:year>/budget/", budget.budget_detail, name="budget_detail"),
+    path("agencies/<slug:slug>/<year:year>/budget.csv", budget.budget_csv, name="budget_csv"),
     path("years/<year:year>/", views.year_detail, name="year_detail"),
     path("years/<year:year>.csv", export_views.year_csv, name="year_csv"),
     path("years/<year:year>.xlsx", downloads.year_xlsx, name="year_xlsx"),

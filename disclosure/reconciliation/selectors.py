@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext, ngettext
 
 from disclosure.formats.base import format_for
 from disclosure.models import (
     Disclosure,
+    DocumentKind,
     FindingAcknowledgement,
     Reconciliation,
     ReconciliationFinding,
@@ -31,13 +32,19 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
     Each disclosure's format supplies its part (lines and 三公 amounts, or tables).
     """
     d = Disclosure.objects.select_related("fiscal_year").get(pk=disclosure.pk)
-    previous = (
+    # Last year's published document of the same kind (the change on last year) and, for a
+    # 决算, its year's published 预算 (its printed 预算数 against it): one query.
+    wanted = Q(fiscal_year__year=d.fiscal_year.year - 1, kind=d.kind)
+    if d.kind == DocumentKind.FINAL:
+        wanted |= Q(fiscal_year_id=d.fiscal_year_id, kind=DocumentKind.BUDGET)
+    others = list(
         Disclosure.objects.current()
-        .filter(agency_id=d.agency_id, fiscal_year__year=d.fiscal_year.year - 1)
+        .filter(wanted, agency_id=d.agency_id)
         .select_related("fiscal_year")
-        .first()
     )
-    both = [d, previous] if previous else [d]
+    previous = next((x for x in others if x.fiscal_year.year == d.fiscal_year.year - 1), None)
+    budget = next((x for x in others if x.fiscal_year_id == d.fiscal_year_id), None)
+    both = [x for x in (d, previous, budget) if x is not None]
     by_format = defaultdict(list)
     for x in both:
         by_format[format_for(x)].append(x.pk)
@@ -47,6 +54,8 @@ def load_facts(*, disclosure: Disclosure) -> Facts:
     facts = {x.pk: Facts(year=x.fiscal_year.year, **parts.get(x.pk, {})) for x in both}
     if previous:
         facts[d.pk].previous = facts[previous.pk]
+    if budget:
+        facts[d.pk].budget = facts[budget.pk]
     return facts[d.pk]
 
 

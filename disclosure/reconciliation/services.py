@@ -6,7 +6,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding, finding_key
+from disclosure.models import (
+    Disclosure,
+    DocumentKind,
+    Reconciliation,
+    ReconciliationFinding,
+    finding_key,
+)
 
 from .engine import Finding, reconcile
 from .selectors import load_facts, load_facts_many
@@ -46,9 +52,20 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
         following = Disclosure.objects.filter(
             agency_id=disclosure.agency_id,
             fiscal_year__year=disclosure.fiscal_year.year + 1,
+            kind=disclosure.kind,
         ).first()
         if following is not None:
             disclosure_reconcile(disclosure=following, follow=False)
+        if disclosure.kind == DocumentKind.BUDGET:
+            # The year's 决算 compares its printed 预算数 with this budget once published.
+            final = (
+                Disclosure.objects.finals()
+                .filter(agency_id=disclosure.agency_id, fiscal_year_id=disclosure.fiscal_year_id)
+                .order_by("-revision")
+                .first()
+            )
+            if final is not None:
+                disclosure_reconcile(disclosure=final, follow=False)
     return findings
 
 

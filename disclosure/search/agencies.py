@@ -33,6 +33,7 @@ def agency_hits(agencies: list[Agency], terms: list[str]) -> list[AgencyHit]:
     years: dict[int, list[int]] = {a.pk: [] for a in agencies}
     published = (
         Disclosure.objects.current()
+        .finals()
         .filter(agency__in=agencies)
         .order_by("-fiscal_year__year")
         .values_list("agency_id", "fiscal_year__year")

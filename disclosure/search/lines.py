@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from disclosure.formats.base import registered
-from disclosure.models import DisclosureStatus
+from disclosure.models import DisclosureStatus, DocumentKind
 
 # (code, name, year) rows read per format at most: distinct printed lines do not grow with the
 # number of agencies, so this bounds only a query that matches almost everything.
@@ -44,7 +44,9 @@ class LineGroup:
 
 
 def _matching(fmt, terms: list[str]):
-    lines = fmt.lines().filter(disclosure__status=DisclosureStatus.PUBLISHED)
+    lines = fmt.lines().filter(
+        disclosure__status=DisclosureStatus.PUBLISHED, disclosure__kind=DocumentKind.FINAL
+    )
     for term in terms:
         match = Q(name__icontains=term)
         if term.isdigit():
@@ -91,7 +93,11 @@ def attach_samples(groups: list[LineGroup]) -> None:
     for fmt in registered():
         rows = (
             fmt.lines()
-            .filter(wanted, disclosure__status=DisclosureStatus.PUBLISHED)
+            .filter(
+                wanted,
+                disclosure__status=DisclosureStatus.PUBLISHED,
+                disclosure__kind=DocumentKind.FINAL,
+            )
             .annotate(
                 rank=Window(
                     RowNumber(),

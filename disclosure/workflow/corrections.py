@@ -49,13 +49,14 @@ def disclosure_open_correction(
     original = _locked(disclosure)
     _require_source(original, CORRECT)
     same_year = Disclosure.objects.filter(
-        agency=original.agency_id, fiscal_year=original.fiscal_year_id
+        agency=original.agency_id, fiscal_year=original.fiscal_year_id, kind=original.kind
     )
     if same_year.filter(status__in=OPEN_STATUSES).exists():
         raise ValidationError("该单位该年度已有一份正在编辑或审核中的更正，请先完成它。")
     draft = Disclosure(
         agency=original.agency,
         fiscal_year=original.fiscal_year,
+        kind=original.kind,
         revision=same_year.aggregate(last=Max("revision"))["last"] + 1,
         corrects=original,
         correction_reason=reason,
@@ -206,6 +207,7 @@ def correction_history(disclosure: Disclosure) -> list[Correction]:
             Q(status__in=FROZEN_STATUSES) | Q(pk=disclosure.pk),
             agency=disclosure.agency_id,
             fiscal_year=disclosure.fiscal_year_id,
+            kind=disclosure.kind,
             revision__lte=disclosure.revision,
         )
         .order_by("revision")

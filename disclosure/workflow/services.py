@@ -21,6 +21,7 @@ from disclosure.formats.base import format_for, structure_source
 from disclosure.models import (
     Cell,
     Disclosure,
+    DocumentKind,
     Duty,
     FiscalYear,
     ReportRow,
@@ -265,12 +266,12 @@ def disclosure_add_table_rows(*, disclosure: Disclosure, by: AbstractBaseUser) -
 
     if not can_edit(by, disclosure):
         raise PermissionDenied("只能编辑本单位草稿或已退回的决算公开。")
-    report_format = disclosure.fiscal_year.report_format
+    report_format = disclosure.table_set_id
     if report_format is None:
         raise ValidationError("该年度不是标准格式，没有公开表可以生成。")
     filled = set(disclosure.report_rows.values_list("table_id", flat=True))
     created = 0
-    for table in TableSpec.objects.filter(report_format=report_format).prefetch_related(
+    for table in TableSpec.objects.filter(report_format_id=report_format).prefetch_related(
         "row_specs"
     ):
         if table.pk in filled:
@@ -400,13 +401,13 @@ class StructureCopier:
 
 @transaction.atomic
 def disclosure_start_from_last_year(
-    *, agency, fiscal_year: FiscalYear, by: AbstractBaseUser
+    *, agency, fiscal_year: FiscalYear, by: AbstractBaseUser, kind: str = DocumentKind.FINAL
 ) -> Disclosure:
     """A clerk's new draft for `fiscal_year`, laid out as the agency's last disclosure: its
     head, duties and tasks as written, and its format's structure without figures (rows and
     headings; staffing categories and 2014 lines are laid out on the page for the counts and
     amounts). Without a previous disclosure the draft starts empty, laid out as usual."""
-    draft = Disclosure(agency=agency, fiscal_year=fiscal_year)
+    draft = Disclosure(agency=agency, fiscal_year=fiscal_year, kind=kind)
     if not can_edit(by, draft) or not by.has_perm("disclosure.add_disclosure"):
         raise PermissionDenied("只能为本单位新建决算公开。")
     source = structure_source(draft)

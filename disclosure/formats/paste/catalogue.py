@@ -138,10 +138,7 @@ def catalogue_for(disclosure: Disclosure) -> Catalogue:
     """Every figure of the disclosure a pasted text may cite, and what the word checks need."""
     d = Disclosure.objects.select_related("agency", "fiscal_year").get(pk=disclosure.pk)
     catalogue = Catalogue(agency=d.agency.name, year=d.fiscal_year.year)
-    columns = {
-        c.pk: c
-        for c in ColumnSpec.objects.filter(table__report_format_id=d.fiscal_year.report_format_id)
-    }
+    columns = {c.pk: c for c in ColumnSpec.objects.filter(table__report_format_id=d.table_set_id)}
     rows = {
         r.pk: r
         for r in ReportRow.objects.filter(disclosure=d).select_related("table", "parent__parent")
@@ -172,9 +169,9 @@ def catalogue_for(disclosure: Disclosure) -> Catalogue:
         count_values(ThreePublicExpense.objects.filter(disclosure=d))
     )
     noted = set(TableNote.objects.filter(disclosure=d).values_list("table__number", flat=True))
-    for number, title in TableSpec.objects.filter(
-        report_format_id=d.fiscal_year.report_format_id
-    ).values_list("number", "title"):
+    for number, title in TableSpec.objects.filter(report_format_id=d.table_set_id).values_list(
+        "number", "title"
+    ):
         catalogue.tables[number] = (title, number in filled, number in noted)
     catalogue.section_titles = list(
         ExplanationSection.objects.filter(disclosure=d).values_list("title", flat=True)

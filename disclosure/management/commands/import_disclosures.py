@@ -32,6 +32,7 @@ from bureaus.models import Agency
 from disclosure.importing import ImportFileError, disclosure_import_records
 from disclosure.importing.batch import ImportBatch
 from disclosure.importing.caps import FileBudget, FileCaps
+from disclosure.importing.kinds import detected_kind, kind_named
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
 from disclosure.models import FiscalYear
@@ -62,11 +63,20 @@ class Command(BaseCommand):
             type=float,
             help="每个文件最长的导入秒数（默认为设置 IMPORT_MAX_FILE_SECONDS），超时的文件不导入",
         )
+        parser.add_argument(
+            "--kind",
+            help="文件类型：预算 或 决算（默认从表名识别：预算表为预算，否则为决算）",
+        )
 
-    def handle(self, *args, path, dry_run, user, agency=None, year=None, **options):
+    def handle(self, *args, path, dry_run, user, agency=None, year=None, kind=None, **options):
         by = _user(user) if user else None
         given = _given(agency, year)
         caps = _caps(options.get("max_rows"), options.get("max_seconds"))
+        if kind is not None:
+            try:
+                kind = kind_named(kind)
+            except ValueError as exc:
+                raise CommandError(f"{exc}未导入任何文件。") from None
         files = list(_files(Path(path)))
         if not files:
             raise CommandError(f"{path} 中没有 CSV 或 .xlsx 文件。")
@@ -76,7 +86,7 @@ class Command(BaseCommand):
         for name, opener in files:
             bar.start(name)
             results.append(
-                _open_and_import(name, opener, by, dry_run, bar.rows, given, batch, caps)
+                _open_and_import(name, opener, by, dry_run, bar.rows, given, batch, caps, kind)
             )
             bar.done()
         bar.close()
@@ -226,7 +236,7 @@ def _caps(rows: int | None, seconds: float | None) -> FileCaps:
 
 
 def _open_and_import(
-    name: str, opener, by, dry_run: bool, progress, given=None, batch=None, caps=None
+    name: str, opener, by, dry_run: bool, progress, given=None, batch=None, caps=None, kind=None
 ) -> dict:
     """One file of the batch; a file that cannot even be opened is reported like any other."""
     try:
@@ -239,7 +249,7 @@ def _open_and_import(
     budget = FileBudget(name, caps)
     with stream:
         return _import_one(
-            name, stream, by, dry_run, progress, given, batch or ImportBatch(), budget
+            name, stream, by, dry_run, progress, given, batch or ImportBatch(), budget, kind
         )
 
 
@@ -248,21 +258,32 @@ def _result(name: str) -> dict:
 
 
 def _import_one(
-    name: str, stream, by, dry_run: bool, progress, given, batch: ImportBatch, budget: FileBudget
+    name: str,
+    stream,
+    by,
+    dry_run: bool,
+    progress,
+    given,
+    batch: ImportBatch,
+    budget: FileBudget,
+    kind=None,
 ) -> dict:
     started = time.perf_counter()
     result = _result(name)
     try:
+        # Said on the command line, or read from the tables' titles (预算表 …, else a 决算).
+        kind = kind or detected_kind(stream)
         # Given on the command line, the target is checked against each row as the admin
         # form's is: a row naming another agency or year is an error of that row.
-        agency, fiscal_year = given or _target(stream, batch)
+        agency, fiscal_year = given or _target(stream, batch, kind)
         result["agency"], result["year"] = agency.name, fiscal_year.year
         stream.seek(0)
         report = disclosure_import_records(
             agency=agency,
             fiscal_year=fiscal_year,
-            records=read_records(stream),
+            records=read_records(stream, kind),
             by=by,
+            kind=kind,
             dry_run=dry_run,
             progress=progress,
             fast=True,  # a bulk load in a process of its own: the COPY writer's thread
@@ -283,9 +304,9 @@ def _import_one(
     return result
 
 
-def _target(stream, batch: ImportBatch) -> tuple[Agency, FiscalYear]:
+def _target(stream, batch: ImportBatch, kind: str) -> tuple[Agency, FiscalYear]:
     """The agency and year the file names: the first row that names them."""
-    with closing(read_records(stream)) as records:
+    with closing(read_records(stream, kind)) as records:
         return _named(records, batch)
 
 

@@ -28,7 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for fixture, slug, year in DOCUMENTS:
-            if Disclosure.objects.filter(agency__slug=slug, fiscal_year__year=year).exists():
+            if (
+                Disclosure.objects.finals()
+                .filter(agency__slug=slug, fiscal_year__year=year)
+                .exists()
+            ):
                 self.stdout.write(f"{slug} {year} 已存在，保留现有数据。")
                 continue
             call_command("loaddata", str(FIXTURES / fixture), verbosity=options["verbosity"])

@@ -49,6 +49,9 @@ class Table:
     rows: list[Row]
     two_sided: bool = False
     row_source: str = "fixed"  # "fixed", "functional" or "economic"
+    # The measure of the document's own figures: a 决算's are 决算数, a 预算's 预算数. The rules
+    # inside one table (totals, classes, balance) check these columns.
+    own_measure: str = "final"
 
     def row(self, key: str) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -66,11 +69,14 @@ class Table:
         return next((r for r in self.rows if r.code == code), None)
 
     def finals(self, side: str = "") -> list[Column]:
-        """Printed 决算 columns of one side (two-sided tables) or of the whole table."""
+        """Printed columns of the document's own figures (决算数 of a 决算, 预算数 of a 预算)
+        of one side (two-sided tables) or of the whole table."""
         return [
             c
             for c in self.columns
-            if c.printed and c.measure == "final" and (not self.two_sided or c.side == side)
+            if c.printed
+            and c.measure == self.own_measure
+            and (not self.two_sided or c.side == side)
         ]
 
 
@@ -127,3 +133,6 @@ class Facts:
     previous: "Facts | None" = None  # last year's published disclosure of the same agency
     narrative: list[Stated] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    kind: str = "final"  # the document: "final" (部门决算) or "budget" (部门预算)
+    # A 决算's year's published 部门预算, whose figures its printed 预算数 should repeat.
+    budget: "Facts | None" = None

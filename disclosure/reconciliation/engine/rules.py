@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from disclosure.models.findings import Severity
-from disclosure.reconciliation.engine import across, narrative, remarks, within
+from disclosure.reconciliation.engine import across, budget, narrative, remarks, within
 
 from .facts import Facts
 from .findings import SEVERITY_RANK, Finding
@@ -46,6 +46,12 @@ RULES = [
     ),
     Rule("prior_year", "上年数 = 上年已公开的决算数", E, across.prior_year),
     Rule("budget_final", "预算数与决算数差异达 10% 需说明", W, across.budget_final),
+    Rule(
+        "published_budget",
+        "决算所列预算数 = 本年度已公开的部门预算",
+        W,
+        budget.published_budget,
+    ),
     Rule("change_on_last_year", "较上年变动达 10% 需说明", W, across.change_on_last_year),
     Rule("yoy_remark", "“三公”经费同比说明与数字相符", W, remarks.yoy_remark),
     # The 情况说明's own figures (narrative.py).
@@ -59,11 +65,46 @@ RULES = [
     Rule("operating_change", "机关运行经费与所述增减额、增减率相符", W, narrative.operating_change),
     Rule("narrative_cell", "情况说明所述表格数字与表格一致", W, narrative.narrative_cell),
 ]
-RULES_BY_CODE = {rule.code: rule for rule in RULES}
-RULE_ORDER = {rule.code: i for i, rule in enumerate(RULES)}
+# A 部门预算 is checked by the rules inside one table that every document shares (on its own
+# 预算数 columns) and by its own (engine/budget.py); the 决算's others name 决算 tables.
+SHARED = (
+    "columns_total",
+    "class_total",
+    "code_children",
+    "of_which_exceeds",
+    "of_which_remainder",
+    "balance",
+)
+BUDGET_RULES = [
+    *(rule for rule in RULES if rule.code in SHARED),
+    Rule(
+        "budget_summary", "财务收支预算总表支出总计 = 支出预算总表合计", E, budget.spending_summary
+    ),
+    Rule("budget_basic", "基本支出 = 人员经费 + 公用经费", E, budget.basic_economic),
+    Rule(
+        "budget_three_public",
+        "“三公”经费预算合计 = 各项之和，公务用车 = 购置 + 运行",
+        E,
+        budget.three_public_total,
+    ),
+    Rule(
+        "budget_three_public_economic",
+        "“三公”经费预算与经济分类科目（30212、30217、30231、31013）相符",
+        E,
+        budget.three_public_economic,
+    ),
+]
+RULES_BY_CODE = {rule.code: rule for rule in RULES} | {
+    rule.code: rule for rule in BUDGET_RULES if rule.code not in SHARED
+}
+RULE_ORDER = {code: i for i, code in enumerate(RULES_BY_CODE)}
+
+
+def rules_for(facts: Facts) -> list[Rule]:
+    return BUDGET_RULES if facts.kind == "budget" else RULES
 
 
 def reconcile(facts: Facts) -> list[Finding]:
     """Every finding of every rule: errors first, then warnings, then notices, in rule order."""
-    findings = [f for rule in RULES for f in rule.check(facts) if f is not None]
+    findings = [f for rule in rules_for(facts) for f in rule.check(facts) if f is not None]
     return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], RULE_ORDER[f.rule]))
