@@ -74,13 +74,6 @@ class Vocabulary:
     rows: list = field(default_factory=list)  # (side, panel, name, parent_name, ordinal)
     row_names: set = field(default_factory=set)
 
-    def side_of(self, key: str) -> str:
-        """The side a header word names: 收入, or 收入决算数 (the side with its measure)."""
-        for side in self.sides:
-            if key == side or any(key == side + m for m in MEASURES):
-                return side
-        return ""
-
     @staticmethod
     def knows(key: str, tokens: set) -> bool:
         """A word this table's header may print: one of its tokens, or a caption."""
@@ -101,11 +94,14 @@ class Vocabulary:
         )
 
     def side_of(self, key: str) -> str:
-        """The side (收入/支出) a two-sided table's header word names: the side itself, or a
-        heading ending with it that is no column or row of the table (the 部门预算 heads its
-        sides 本年收入/本年支出 and 财政拨款收入/财政拨款支出)."""
+        """The side (收入/支出) a two-sided table's header word names: the side itself, the side
+        with its measure (收入决算数), or a heading ending with it that is no column or row of
+        the table (the 部门预算 heads its sides 本年收入/本年支出 and 财政拨款收入/财政拨款支出)."""
         if key in self.sides:
             return key
+        for side in self.sides:  # 收入决算数: the side with its measure
+            if any(key == side + m for m in MEASURES):
+                return side
         if key in self.labels or key in self.row_names:
             return ""
         return next((side for side in self.sides if key.endswith(side)), "")

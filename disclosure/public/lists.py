@@ -84,7 +84,8 @@ def home_page(*, path: str, page: str | None = None) -> dict:
     )
     years_by_agency: dict[int, list[int]] = defaultdict(list)
     published = (
-        Disclosure.objects.current().finals()
+        Disclosure.objects.current()
+        .finals()
         .filter(agency_id__in=[pk for pk, *_ in agencies])
         .order_by("-fiscal_year__year")
         .values_list("agency_id", "fiscal_year__year")
@@ -113,7 +114,8 @@ def agencies_with_years() -> list:
     """Every agency with `published_disclosures` (newest year first): the home page's list as
     a download (exports.lists.home_grid)."""
     disclosures = (
-        Disclosure.objects.current().finals()
+        Disclosure.objects.current()
+        .finals()
         .select_related("fiscal_year")
         .order_by("agency__region", "agency__name", "-fiscal_year__year")
     )

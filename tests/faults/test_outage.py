@@ -2,7 +2,7 @@
 
 Real parts only: a throw-away PostgreSQL cluster this test initialises and kills (`pg_ctl stop
 -m immediate`, a crash, not a clean shutdown), a throw-away Redis, and the production server
-(granian, the production server, with the repo's config) serving the seed. Clients keep reading pages and logging in
+(granian, with the repo's config) serving the seed. Clients keep reading pages and logging in
 (each login commits a session row) while the services die. We assert:
 - during the database outage every answer is a page or a Chinese 503 with Retry-After, never a
   500 or a traceback;
