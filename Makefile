@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-deps
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-scale bench-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -79,6 +79,12 @@ bench-deps:
 # same way (gunicorn, the demo data on DATABASE_URL's PostgreSQL server). See bench/bench_pages.py.
 bench-pages: $(STAMP) bench-deps
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_pages.py $(BENCH_ARGS)
+
+# A benchmark, not a test: a generated national corpus (2,000 agencies × 5 years by default) imported
+# and published through the product, its pages, admin lists, /all.csv, import and reconciliation
+# against the demo data and PostgreSQL COPY. Needs DATABASE_URL's PostgreSQL. See bench/bench_scale.py.
+bench-scale: $(STAMP) bench-deps
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_scale.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
