@@ -57,7 +57,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--csv-seconds", type=float, default=180, help="/all.csv 最多读取的秒数（超过则按已读外推）"
     )
     parser.add_argument("--work-dir", help="生成文件的目录（默认临时目录）")
+    parser.add_argument(
+        "--quick", action="store_true", help="几分钟的试跑：3 个单位 × 2 个年度，每项只测 1 轮 1 秒"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.agencies, args.years, args.large_rows = 3, 2, 2000
+        args.rounds, args.seconds, args.csv_seconds = 1, 1.0, 10.0
     scale_corpus.plan_years(args.years)  # refuses a count it cannot lay out, before any work
     args.sections = set(args.only or SECTIONS)
     return args

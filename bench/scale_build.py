@@ -44,16 +44,20 @@ def prepare(*, names: list[tuple[str, str]], years: list[tuple[int, str]]) -> No
         ignore_conflicts=True,
         batch_size=2000,
     )
+    # Each kind of year laid out as the demo's year of that kind (its format, code version and
+    # table set); the 2014 format by its key alone when there is no such year yet.
+    simple = FiscalYear.objects.filter(report_format=None).order_by("-year").first()
     standard = FiscalYear.objects.exclude(report_format=None).order_by("-year").first()
     for year, kind in years:
         if FiscalYear.objects.filter(year=year).exists():
             continue
-        layout = {}
-        if kind == scale_corpus.STANDARD:
-            layout = {
-                "disclosure_format": standard.disclosure_format,
-                "code_version": standard.code_version,
-                "report_format": standard.report_format,
+        like = standard if kind == scale_corpus.STANDARD else simple
+        layout = {"disclosure_format": kind}
+        if like is not None:
+            layout |= {
+                "disclosure_format": like.disclosure_format,
+                "code_version": like.code_version,
+                "report_format": like.report_format,
             }
         fiscal_year_open(year=year, by=by, **layout)
 
