@@ -43,7 +43,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="全国规模的基准测试：导入、页面、后台、CSV、核对")
     parser.add_argument("--agencies", type=int, default=2000)
     parser.add_argument("--years", type=int, default=5, help="年度数（前约五分之二为 2014 格式）")
-    parser.add_argument("--large-rows", type=int, default=50000, help="单个大文件的行数")
+    parser.add_argument(
+        "--large-rows", type=int, default=30000, help="单个大文件的行数（一张报表最多 32,767 行）"
+    )
     parser.add_argument("--keep-db", action="store_true", help="数据库已存在时直接使用，不重建")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, default=None)
     parser.add_argument("--rounds", type=int, default=2)
@@ -56,7 +58,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--csv-seconds", type=float, default=180, help="/all.csv 最多读取的秒数（超过则按已读外推）"
     )
-    parser.add_argument("--work-dir", help="生成文件的目录（默认临时目录）")
+    parser.add_argument(
+        "--work-dir",
+        help="生成文件的目录（默认临时目录）；与 --keep-db 同用时，中断的建库从导入之后继续",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="几分钟的试跑：3 个单位 × 2 个年度，每项只测 1 轮 1 秒"
     )
@@ -151,39 +156,39 @@ def import_seconds(log: Path) -> float:
 
 
 def build(url: str, args, work: Path) -> dict:
-    """The corpus through the product; returns the measured import figures."""
+    """The corpus through the product; returns the measured import figures. A build cut short
+    after the corpus's import (its log is in the work folder) goes on from there."""
     from bench import scale_build
 
-    names = scale_corpus.agencies(args.agencies)
-    years = scale_corpus.plan_years(args.years)
-    scale_build.prepare(names=names, years=years)
-    template = scale_build.standard_template()
-    started = time.perf_counter()
-    corpus = work / "corpus"
-    rows = scale_corpus.write_corpus(corpus, names=names, years=years, template=template)
+    corpus, log = work / "corpus", work / "import-corpus.log"
+    figures = {}
+    if not (log.exists() and "合计" in log.read_text(encoding="utf-8")):
+        names = scale_corpus.agencies(args.agencies)
+        years = scale_corpus.plan_years(args.years)
+        scale_build.prepare(names=names, years=years)
+        template = scale_build.standard_template()
+        started = time.perf_counter()
+        scale_corpus.write_corpus(corpus, names=names, years=years, template=template)
+        say(f"  生成文件（{time.perf_counter() - started:.0f} 秒）：{corpus}")
+        started = time.perf_counter()
+        done = manage(url, "import_disclosures", str(corpus), log=log)
+        figures["wall"] = time.perf_counter() - started
+        if done.returncode:
+            raise SystemExit(f"导入失败（退出码 {done.returncode}）：见 {log}")
+    else:
+        say(f"  语料已于上次导入（{log}），继续")
     files = sorted(corpus.rglob("*.csv"))
-    say(
-        f"  生成 {len(files):,} 个文件、{rows:,} 行"
-        f"（{time.perf_counter() - started:.0f} 秒）：{corpus}"
-    )
+    figures["seconds"] = import_seconds(log)
+    figures["copy_rows"], figures["copy_seconds"] = scale_build.copy_files(files)
+    figures["rows"], figures["files"] = figures["copy_rows"], len(files)
+    say(f"  导入语料 {len(files):,} 个文件 {figures['rows']:,} 行：{figures['seconds']:.0f} 秒")
+
     large = work / "large" / "large.csv"
     large.parent.mkdir(parents=True, exist_ok=True)
     name, _slug = scale_build.LARGE_AGENCY
-    large_rows = scale_corpus.write_file(
+    figures["large_rows"] = scale_corpus.write_file(
         large, name, 2014, scale_corpus.large_figures(args.large_rows)
     )
-
-    figures = {"rows": rows, "files": len(files), "large_rows": large_rows}
-    log = work / "import-corpus.log"
-    started = time.perf_counter()
-    done = manage(url, "import_disclosures", str(corpus), log=log)
-    figures["wall"] = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(f"导入失败（退出码 {done.returncode}）：见 {log}")
-    figures["seconds"] = import_seconds(log)
-    say(f"  导入语料：{figures['seconds']:.0f} 秒（命令共 {figures['wall']:.0f} 秒）")
-    figures["copy_rows"], figures["copy_seconds"] = scale_build.copy_files(files)
-
     log = work / "import-large.log"
     done = manage(url, "import_disclosures", str(large), log=log)
     if done.returncode:
@@ -247,6 +252,8 @@ def main(argv=None) -> None:
         f"数据库 {urlsplit(scale_url).path[1:]}"
     )
     fresh = fresh_database(scale_url, args.keep_db)
+    if fresh:  # a new database: nothing of an earlier build in the work folder counts
+        (work / "import-corpus.log").unlink(missing_ok=True)
     os.environ.update(env_for(scale_url))
     import django
 
@@ -257,7 +264,7 @@ def main(argv=None) -> None:
     django.setup()
     from bench import scale_build
 
-    if fresh:
+    if fresh or (args.work_dir and scale_build.stored_figures() is None):
         scale_build.store_figures(build(scale_url, args, work))
     if "import" in args.sections:
         stored = scale_build.stored_figures()
