@@ -251,6 +251,9 @@ def main(argv=None) -> None:
         f"{[y for y, _ in scale_corpus.plan_years(args.years)]}；"
         f"数据库 {urlsplit(scale_url).path[1:]}"
     )
+    # The publications rebuild the data packages (exports.packages): kept with the bench's
+    # files, not in the checkout's var/packages.
+    os.environ.setdefault("PACKAGES_ROOT", str(work / "packages"))
     fresh = fresh_database(scale_url, args.keep_db)
     if fresh:  # a new database: nothing of an earlier build in the work folder counts
         (work / "import-corpus.log").unlink(missing_ok=True)
