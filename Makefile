@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # The demo runs with DEBUG on (dev secret key, admin static files); production sets its own env.
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-deps bench-load
+.PHONY: demo test lint format migrate seed serve clean ci browser-deps gates-deps bench-import bench-pages bench-deps bench-load bench-scale
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "需要 Python 3.11 或更高版本"'
@@ -85,6 +85,12 @@ bench-pages: $(STAMP) bench-deps
 # on any error. `BENCH_ARGS="--seconds 10"` shortens it. See bench/bench_load.py.
 bench-load: $(STAMP) bench-deps
 	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_load.py $(BENCH_ARGS)
+
+# A benchmark, not a test: a generated national corpus (2,000 agencies × 5 years by default) imported
+# and published through the product, its pages, admin lists, /all.csv, import and reconciliation
+# against the demo data and PostgreSQL COPY. Needs DATABASE_URL's PostgreSQL. See bench/bench_scale.py.
+bench-scale: $(STAMP) bench-deps
+	SECRET_KEY=$${SECRET_KEY:-bench-only-not-a-secret} $(BIN)/python bench/bench_scale.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
