@@ -16,6 +16,7 @@ from disclosure import access as permissions
 from disclosure.exports import rows as exports
 from disclosure.importing import disclosure_import
 from disclosure.models import Disclosure, ExpenditureLine
+from tests.deleting import confirmed
 from tests.disclosure.importing.import_files import long_csv
 from tests.factories import (
     AUDITOR,
@@ -111,7 +112,7 @@ def _change(client, w: World) -> bool:
 
 
 def _delete(client, w: World) -> bool:
-    client.post(f"{BASE}{w.draft.pk}/delete/", {"post": "yes"})
+    client.post(f"{BASE}{w.draft.pk}/delete/", confirmed(w.draft.pk))
     return not Disclosure.objects.filter(pk=w.draft.pk).exists()
 
 

@@ -6,6 +6,7 @@ from disclosure.exports import rows as exports
 from disclosure.importing import disclosure_import
 from disclosure.models import Disclosure, ExpenditureLine
 from disclosure.workflow import corrections, services
+from tests.deleting import confirmed
 from tests.disclosure.importing.import_files import long_csv
 from tests.factories import (
     AUDITOR,
@@ -95,7 +96,7 @@ def test_admin_edits_record_the_user(client, draft, clerk):
     record = line.history.latest()
     assert (record.history_type, record.history_user, record.name) == ("~", clerk, "财政拨款收入")
     assert record.prev_record.name == "收入"
-    client.post(f"/admin/disclosure/expenditureline/{line.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/disclosure/expenditureline/{line.pk}/delete/", confirmed(draft.pk))
     deleted = ExpenditureLine.history.filter(id=line.pk).latest()
     assert (deleted.history_type, deleted.history_user) == ("-", clerk)
 

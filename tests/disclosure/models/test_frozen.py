@@ -20,6 +20,7 @@ from disclosure.models import (
 )
 from disclosure.models.frozen import PublishedDisclosureError
 from disclosure.workflow import corrections, services
+from tests.deleting import confirmed
 from tests.disclosure.importing.import_files import long_csv
 from tests.factories import (
     REVIEWER,
@@ -117,11 +118,11 @@ def test_the_admin_shows_published_read_only_and_refuses_posts(client, seed):
     client.force_login(UserFactory(is_superuser=True))
     url = f"/admin/disclosure/disclosure/{seed.pk}/"
     assert client.post(f"{url}change/", {"head_name": "改名"}).status_code == 403
-    assert client.post(f"{url}delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{url}delete/", confirmed(seed.pk)).status_code == 403
     line = seed.lines.first()
     line_url = f"/admin/disclosure/expenditureline/{line.pk}/"
     assert client.post(f"{line_url}change/", {"amount_wan": "1"}).status_code == 403
-    assert client.post(f"{line_url}delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{line_url}delete/", confirmed(seed.pk)).status_code == 403
     seed.refresh_from_db()
     assert seed.head_name == "王颖" and seed.lines.count() == 8
 

@@ -16,6 +16,7 @@ from bureaus.models import Agency
 from disclosure.models import Disclosure, ReconciliationFinding, ReportRow
 from disclosure.reconciliation import views as reconciliation_views
 from disclosure.reconciliation.services import disclosure_reconcile
+from tests.deleting import confirmed
 from tests.disclosure.admin.test_disclosures import ADD_URL, disclosure_post
 from tests.factories import (
     AUDITOR,
@@ -421,7 +422,7 @@ def test_deleting_a_row_rechecks_its_disclosure(client, draft, db):
     putuo = draft
     disclosure_reconcile(disclosure=putuo)
     row = ReportRow.objects.get(disclosure=putuo, table__number="01", name="卫生健康支出")
-    client.post(f"/admin/disclosure/reportrow/{row.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/disclosure/reportrow/{row.pk}/delete/", confirmed(putuo.pk))
     assert not ReportRow.objects.filter(pk=row.pk).exists()
     cross = ReconciliationFinding.objects.filter(disclosure=putuo, rule="cross_table")
     # 01's 卫生健康支出 is gone: the rechecked panel says that 03's 210 has no row in 01

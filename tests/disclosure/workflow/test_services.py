@@ -17,6 +17,7 @@ from disclosure.models.states import (
     DisclosureStatus,
 )
 from disclosure.workflow import services
+from tests.deleting import confirmed
 from tests.factories import (
     AUDITOR,
     CLERK,
@@ -167,7 +168,7 @@ def test_deleting_a_row_on_its_own_page_reconciles_and_makes_forms_stale(client,
     opened_at = Disclosure.objects.get(pk=draft.pk).version
     client.force_login(clerk)
     url = f"/admin/disclosure/expenditureline/{spent.pk}/delete/"
-    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert client.post(url, confirmed(draft.pk)).status_code == 302
     assert not ReconciliationFinding.objects.filter(disclosure=draft, severity="error").exists()
     assert Disclosure.objects.get(pk=draft.pk).version == opened_at + 1
 
