@@ -525,7 +525,7 @@ class DisclosureAdmin(
     @admin.action(description="导出所选决算公开的全部数字（CSV）", permissions=["export"])
     def export_csv(self, request, queryset):
         rows = exports.figure_rows(queryset)
-        return csv_response(exports.csv_lines(rows), "juesuan-admin-export.csv")
+        return csv_response(exports.csv_chunks(rows), "juesuan-admin-export.csv")
 
     def has_submit_permission(self, request):
         return request.user.has_perm(SUBMIT.permission)

@@ -6,10 +6,20 @@ with another table set subclasses `Standard` and declares its own.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from disclosure.core.money import YUAN_PER_WAN, wan_text
@@ -28,7 +38,7 @@ from disclosure.models import (
 )
 
 from . import chart_figures
-from .base import MONEY, ExportFigure, Format, register
+from .base import EXPORT_CHUNK, EXPORT_ORDER, MONEY, ExportFigure, Format, register
 from .citations import count_values
 from .classes import add_class_codes
 from .paste import catalogue_from_tables, stated_cells
@@ -144,57 +154,50 @@ class Standard(Format):
     def three_public_places(self) -> tuple[str, dict[str, str]]:
         return chart_figures.standard_three_public()
 
-    def export_streams(self, disclosures) -> list:
+    def export_figures(self, disclosure_ids, *, using):
         """Every cell the page prints, a blank one with no amount (README, "CSV"), and the
         figures of unprinted columns (年初预算数); a table published empty with its note prints
         only the note, so its rows are not exported.
 
-        One streamed query: each row joined to its table's columns, the amount a lookup.
+        One streamed query: each row joined to its table's columns, the cell at each and the
+        table's note, if any (LEFT JOINs, not a subquery per cell); which blanks print is
+        decided here, per table of a disclosure, as the rows arrive.
         """
-        columns = "table__columns__"
-        amount = Cell.objects.filter(row=OuterRef("pk"), column=OuterRef("column_id"))
-        own_table = {
-            "row__disclosure": OuterRef("disclosure_id"),
-            "row__table": OuterRef("table_id"),
-        }
-        noted = TableNote.objects.filter(
-            disclosure=OuterRef("disclosure_id"), table=OuterRef("table_id")
-        )
         rows = (
-            ReportRow.objects.filter(
-                disclosure__in=disclosures, disclosure__fiscal_year__disclosure_format=self.key
-            )
-            .select_related("disclosure__agency", "disclosure__fiscal_year", "table", "parent")
+            ReportRow.objects.using(using)
+            .filter(disclosure_id__in=disclosure_ids)
+            # "column" is a reserved word in PostgreSQL: the alias is the column's spec.
+            .annotate(spec=FilteredRelation("table__columns"))
+            .annotate(cell=FilteredRelation("cells", condition=Q(cells__column=F("spec__id"))))
             .annotate(
-                column_id=F(f"{columns}id"),
-                column_order=F(f"{columns}order"),
-                column_group=F(f"{columns}group"),
-                column_label=F(f"{columns}label"),
-                column_side=F(f"{columns}side"),
-                column_printed=F(f"{columns}printed"),
-                amount=Subquery(amount.values("amount_yuan")[:1], output_field=MONEY),
-                table_has_figures=Exists(Cell.objects.filter(**own_table)),
-                table_noted=Exists(noted),
+                note=FilteredRelation(
+                    "disclosure__table_notes",
+                    condition=Q(disclosure__table_notes__table=F("table_id")),
+                )
             )
-            # Filters on the annotations, not on table__columns again: a second filter on a
-            # reverse relation would join the columns a second time.
-            .filter(
-                Q(amount__isnull=False)
-                | Q(column_printed=True)
-                & (Q(table__two_sided=False) | Q(column_side=F("side")))
-                & (Q(table_has_figures=True) | Q(table_noted=False))
-            )
-            .order_by(
-                "disclosure__fiscal_year__year",
-                "disclosure__agency_id",
+            .order_by(*EXPORT_ORDER, "table__number", "order", "spec__order")
+            .values_list(
                 "disclosure_id",
+                "table_id",
                 "table__number",
-                "order",
-                "column_order",
+                "table__title",
+                "table__two_sided",
+                "code",
+                "name",
+                "side",
+                "panel",
+                "parent__name",
+                "explanation",
+                "spec__group",
+                "spec__label",
+                "spec__side",
+                "spec__printed",
+                "cell__amount_yuan",
+                "note__id",
             )
         )
-        # A generator: the export streams, whatever the number of cells.
-        return [((_sort_key(r.disclosure), 0, _export_figure(r)) for r in rows.iterator(2000))]
+        for _table, cells in groupby(rows.iterator(EXPORT_CHUNK), key=itemgetter(0, 1)):
+            yield from _table_figures(list(cells))
 
     def copy_figures(self, *, original, draft, copy) -> None:
         for model in (NarrativeFigure, TableNote):
@@ -300,24 +303,42 @@ def _narrative_parts(ids, kinds, parts, titles, records) -> None:
         ]
 
 
-def _sort_key(d) -> tuple:
-    return (d.fiscal_year.year, d.agency_id, d.pk)
-
-
-def _export_figure(row: ReportRow) -> ExportFigure:
-    """A row as export_streams annotates it with one of its columns and that cell's amount."""
-    return ExportFigure(
-        disclosure=row.disclosure,
-        report=f"公开{row.table.number}表 {row.table.title}",
-        code=row.code,
-        name=row.name,
-        place=row_place(
-            side=row.side, panel=row.panel, parent=row.parent.name if row.parent_id else ""
-        ),
-        column="/".join(p for p in (row.column_group, row.column_label) if p),
-        amount_yuan=row.amount,
-        explanation=row.explanation,
-    )
+def _table_figures(cells: list[tuple]) -> Iterator[ExportFigure]:
+    """One table of one disclosure, a tuple per (row, column) as export_figures reads them:
+    the figures it exports."""
+    noted = cells[0][-1] is not None
+    if noted and all(c[-2] is None for c in cells):
+        return  # published empty, with its note: the note is what the table says
+    report = place = None
+    last_row = None
+    for (
+        disclosure_id,
+        _table,
+        number,
+        title,
+        two_sided,
+        code,
+        name,
+        side,
+        panel,
+        parent,
+        explanation,
+        group,
+        label,
+        column_side,
+        printed,
+        amount,
+        _note,
+    ) in cells:
+        if amount is None and not (printed and (not two_sided or column_side == side)):
+            continue
+        if report is None:
+            report = f"公开{number}表 {title}"
+        if last_row != (code, name, side, panel, parent):
+            last_row = (code, name, side, panel, parent)
+            place = row_place(side=side, panel=panel, parent=parent or "")
+        column = f"{group}/{label}" if group and label else group or label
+        yield ExportFigure(disclosure_id, report, code, name, place, column, amount, explanation)
 
 
 def _tables(ids: list[int], kinds, titles: dict[str, str]) -> dict[int, dict]:
