@@ -159,16 +159,20 @@ class Standard(Format):
         figures of unprinted columns (年初预算数); a table published empty with its note prints
         only the note, so its rows are not exported.
 
-        One streamed query: each row joined to its table's columns, the cell at each and the
-        table's note, if any (LEFT JOINs, not a subquery per cell); which blanks print is
-        decided here, per table of a disclosure, as the rows arrive.
+        One streamed query: each row joined to its table's columns and the table's note, if
+        any, with the cell at each column; which blanks print is decided here, per table of a
+        disclosure, as the rows arrive (not by an EXISTS per row).
         """
+        amount = Cell.objects.filter(row=OuterRef("pk"), column=OuterRef("spec__id"))
         rows = (
             ReportRow.objects.using(using)
             .filter(disclosure_id__in=disclosure_ids)
             # "column" is a reserved word in PostgreSQL: the alias is the column's spec.
             .annotate(spec=FilteredRelation("table__columns"))
-            .annotate(cell=FilteredRelation("cells", condition=Q(cells__column=F("spec__id"))))
+            # The cell a subquery, not a join: a correlated lookup always probes the cells'
+            # (row, column) index, where a join let the planner hash every cell of the
+            # database for each batch.
+            .annotate(amount=Subquery(amount.values("amount_yuan")[:1], output_field=MONEY))
             .annotate(
                 note=FilteredRelation(
                     "disclosure__table_notes",
@@ -192,7 +196,7 @@ class Standard(Format):
                 "spec__label",
                 "spec__side",
                 "spec__printed",
-                "cell__amount_yuan",
+                "amount",
                 "note__id",
             )
         )
