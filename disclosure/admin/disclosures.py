@@ -594,6 +594,8 @@ class ExpenditureLineAdmin(
     resource_classes = [ExpenditureLineResource]  # import and export: see admin/importing.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
+    # Each disclosure's lines in document order, read off the line_order index.
+    ordering = ["disclosure_id", "statement", "order", "pk"]
     list_filter = [
         "statement",
         "disclosure__status",
@@ -622,6 +624,7 @@ class ThreePublicExpenseAdmin(
     resource_classes = [ThreePublicExpenseResource]
     form = ThreePublicForm
     list_display = ["item", "amount_yuan", "disclosure"]
+    ordering = ["disclosure_id", "item"]  # the three_public_item_once index
     list_filter = ["item", "disclosure__status", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]
     search_fields = ["disclosure__agency__name"]
