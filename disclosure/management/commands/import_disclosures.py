@@ -25,12 +25,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from bureaus.models import Agency
+from disclosure.core.analyze import analyze
 from disclosure.importing import ImportFileError, disclosure_import_records
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
-from disclosure.models import FiscalYear
+from disclosure.models import (
+    Cell,
+    ExpenditureLine,
+    FiscalYear,
+    Reconciliation,
+    ReconciliationFinding,
+    ReportRow,
+    ThreePublicExpense,
+)
 
 SUFFIXES = (".csv", ".xlsx")
+# What an import rewrites, with the history rows it writes beside them: analyzed after a bulk
+# load, so the pages and the next files' lookups are planned from the loaded numbers.
+IMPORTED_MODELS = [
+    model
+    for base in (ExpenditureLine, ReportRow, Cell, ThreePublicExpense)
+    for model in (base, base.history.model)
+] + [Reconciliation, ReconciliationFinding]
 # Found and reported as refused (macros, the old binary format), never silently skipped.
 REFUSED_SUFFIXES = (".xlsm", ".xls")
 # A zip member larger than this unpacked is refused before anything is written to disk.
@@ -60,6 +76,8 @@ class Command(BaseCommand):
             results.append(_open_and_import(name, opener, by, dry_run, bar.rows, given))
             bar.done()
         bar.close()
+        if not dry_run and any(r["ok"] for r in results):
+            analyze(*IMPORTED_MODELS)
         self._summary(results, dry_run)
         failed = [r for r in results if not r["ok"]]
         if failed:
