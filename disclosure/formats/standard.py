@@ -159,49 +159,38 @@ class Standard(Format):
         figures of unprinted columns (年初预算数); a table published empty with its note prints
         only the note, so its rows are not exported.
 
-        One streamed query: each row joined to its table's columns and the table's note, if
-        any, with the cell at each column; which blanks print is decided here, per table of a
-        disclosure, as the rows arrive (not by an EXISTS per row).
+        Three queries for the batch: its rows in order (with their table's note, if any), the
+        cells of those rows by row id (a lookup in the cells' (row, column) index; a join on
+        the rows let the planner hash every cell of the database for each batch, a subquery
+        per cell cost a probe per column), and the tables' columns; rows × columns here.
         """
-        amount = Cell.objects.filter(row=OuterRef("pk"), column=OuterRef("spec__id"))
-        rows = (
+        rows = list(
             ReportRow.objects.using(using)
             .filter(disclosure_id__in=disclosure_ids)
-            # "column" is a reserved word in PostgreSQL: the alias is the column's spec.
-            .annotate(spec=FilteredRelation("table__columns"))
-            # The cell a subquery, not a join: a correlated lookup always probes the cells'
-            # (row, column) index, where a join let the planner hash every cell of the
-            # database for each batch.
-            .annotate(amount=Subquery(amount.values("amount_yuan")[:1], output_field=MONEY))
             .annotate(
                 note=FilteredRelation(
                     "disclosure__table_notes",
                     condition=Q(disclosure__table_notes__table=F("table_id")),
                 )
             )
-            .order_by(*EXPORT_ORDER, "table__number", "order", "spec__order")
-            .values_list(
-                "disclosure_id",
-                "table_id",
-                "table__number",
-                "table__title",
-                "table__two_sided",
-                "code",
-                "name",
-                "side",
-                "panel",
-                "parent__name",
-                "explanation",
-                "spec__group",
-                "spec__label",
-                "spec__side",
-                "spec__printed",
-                "amount",
-                "note__id",
-            )
+            .order_by(*EXPORT_ORDER, "table__number", "order")
+            .values_list(*EXPORT_ROW_FIELDS)
         )
-        for _table, cells in groupby(rows.iterator(EXPORT_CHUNK), key=itemgetter(0, 1)):
-            yield from _table_figures(list(cells))
+        amounts = {
+            (row, column): amount
+            for row, column, amount in Cell.objects.using(using)
+            .filter(row_id__in=[r[0] for r in rows])
+            .values_list("row_id", "column_id", "amount_yuan")
+            .iterator(EXPORT_CHUNK)
+        }
+        columns = defaultdict(list)
+        specs = ColumnSpec.objects.using(using).filter(table_id__in={r[2] for r in rows})
+        for spec in specs.order_by("order").values_list(
+            "table_id", "id", "group", "label", "side", "printed"
+        ):
+            columns[spec[0]].append(spec[1:])
+        for (_disclosure, table), table_rows in groupby(rows, key=itemgetter(1, 2)):
+            yield from _table_figures(list(table_rows), columns[table], amounts)
 
     def copy_figures(self, *, original, draft, copy) -> None:
         for model in (NarrativeFigure, TableNote):
@@ -307,42 +296,55 @@ def _narrative_parts(ids, kinds, parts, titles, records) -> None:
         ]
 
 
-def _table_figures(cells: list[tuple]) -> Iterator[ExportFigure]:
-    """One table of one disclosure, a tuple per (row, column) as export_figures reads them:
-    the figures it exports."""
-    noted = cells[0][-1] is not None
-    if noted and all(c[-2] is None for c in cells):
+EXPORT_ROW_FIELDS = (
+    "id",
+    "disclosure_id",
+    "table_id",
+    "table__number",
+    "table__title",
+    "table__two_sided",
+    "code",
+    "name",
+    "side",
+    "panel",
+    "parent__name",
+    "explanation",
+    "note__id",
+)
+
+
+def _table_figures(rows: list[tuple], columns: list[tuple], amounts: dict) -> Iterator:
+    """One table of one disclosure (rows as EXPORT_ROW_FIELDS, its columns in order, the
+    batch's amounts by (row, column)): the figures it exports."""
+    noted = rows[0][-1] is not None
+    if noted and not any((r[0], c[0]) in amounts for r in rows for c in columns):
         return  # published empty, with its note: the note is what the table says
-    report = place = None
-    last_row = None
+    _id, _d, _t, number, title, two_sided, *_rest = rows[0]
+    report = f"公开{number}表 {title}"
+    labels = [
+        f"{group}/{label}" if group and label else group or label for _, group, label, *_ in columns
+    ]
     for (
+        row_id,
         disclosure_id,
-        _table,
-        number,
-        title,
-        two_sided,
+        _t,
+        _n,
+        _title,
+        _two,
         code,
         name,
         side,
         panel,
         parent,
         explanation,
-        group,
-        label,
-        column_side,
-        printed,
-        amount,
         _note,
-    ) in cells:
-        if amount is None and not (printed and (not two_sided or column_side == side)):
-            continue
-        if report is None:
-            report = f"公开{number}表 {title}"
-        if last_row != (code, name, side, panel, parent):
-            last_row = (code, name, side, panel, parent)
-            place = row_place(side=side, panel=panel, parent=parent or "")
-        column = f"{group}/{label}" if group and label else group or label
-        yield ExportFigure(disclosure_id, report, code, name, place, column, amount, explanation)
+    ) in rows:
+        place = row_place(side=side, panel=panel, parent=parent or "")
+        for (column_id, _g, _l, column_side, printed), label in zip(columns, labels, strict=True):
+            amount = amounts.get((row_id, column_id))
+            if amount is None and not (printed and (not two_sided or column_side == side)):
+                continue
+            yield ExportFigure(disclosure_id, report, code, name, place, label, amount, explanation)
 
 
 def _tables(ids: list[int], kinds, titles: dict[str, str]) -> dict[int, dict]:
