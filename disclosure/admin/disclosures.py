@@ -554,7 +554,7 @@ class DisclosureAdmin(
     @admin.action(description="导出所选决算公开的全部数字（CSV）", permissions=["export"])
     def export_csv(self, request, queryset):
         rows = exports.figure_rows(queryset)
-        return csv_response(exports.csv_lines(rows), "juesuan-admin-export.csv")
+        return csv_response(exports.csv_chunks(rows), "juesuan-admin-export.csv")
 
     def has_submit_permission(self, request):
         return request.user.has_perm(SUBMIT.permission)
@@ -623,6 +623,8 @@ class ExpenditureLineAdmin(
     resource_classes = [ExpenditureLineResource]  # import and export: see admin/importing.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
+    # Each disclosure's lines in document order, read off the line_order index.
+    ordering = ["disclosure_id", "statement", "order", "pk"]
     list_filter = [
         "statement",
         "disclosure__status",
@@ -651,6 +653,7 @@ class ThreePublicExpenseAdmin(
     resource_classes = [ThreePublicExpenseResource]
     form = ThreePublicForm
     list_display = ["item", "amount_yuan", "disclosure"]
+    ordering = ["disclosure_id", "item"]  # the three_public_item_once index
     list_filter = ["item", "disclosure__status", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["disclosure__agency", "disclosure__fiscal_year"]
     search_fields = ["disclosure__agency__name"]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import TextField
 from simple_history.admin import SimpleHistoryAdmin
 
+from bureaus.models import Agency
 from disclosure.access import (
     bound_agency_ids,
     can_edit,
@@ -21,7 +22,9 @@ from disclosure.access import (
     scope_visible,
 )
 from disclosure.core.audit import annotate_history_page
+from disclosure.models import FiscalYear
 
+from .changelists import AgencyFilter, YearFilter
 from .deleting import VersionedDeleteMixin
 from .forms import TextareaField, VersionedPartForm
 from .reconciliation import FiguresChangedAdminMixin
@@ -53,6 +56,10 @@ class AgencyScopedAdminMixin:
     - list filters: every relation filter shows only values present in the scoped rows;
     - import: `has_import_permission` and, per disclosure, `can_import_into`.
     """
+
+    # One COUNT per page: the "of N in total" next to a search's count is a second one, a scan
+    # of every row at national scale.
+    show_full_result_count = False
 
     # The model's rows, and rows the user may write into, as the admin lists them.
     def get_queryset(self, request):
@@ -113,7 +120,8 @@ class AgencyScopedAdminMixin:
 
 
 def _scoped_filter(model, item):
-    """A relation filter lists every related row; the scoped one only those in the changelist."""
+    """A relation filter lists every related row; the scoped one only those in the changelist.
+    Years and agencies are listed without reading the changelist's rows (changelists.py)."""
     if isinstance(item, str):
         name, filter_class = item, None
     elif isinstance(item, tuple):
@@ -121,7 +129,12 @@ def _scoped_filter(model, item):
     else:
         return item  # a SimpleListFilter computes its own choices
     if filter_class in (None, admin.RelatedFieldListFilter):
-        if get_fields_from_path(model, name)[-1].is_relation:
+        field = get_fields_from_path(model, name)[-1]
+        if field.is_relation:
+            if field.related_model is FiscalYear:
+                return (name, YearFilter)
+            if field.related_model is Agency:
+                return (name, AgencyFilter)
             return (name, admin.RelatedOnlyFieldListFilter)
     return item
 

@@ -108,6 +108,7 @@ class CellInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
 @admin.register(ReportRow)
 class ReportRowAdmin(YearCodesMixin, ReconciliationAdminMixin, ScopedHistoryAdmin):
     list_display = ["__str__", "table", "side", "disclosure"]
+    ordering = ["disclosure_id", "table_id", "order"]  # the report_row_place_once index
     list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]
     search_fields = ["code", "name", "disclosure__agency__name"]
@@ -131,6 +132,7 @@ class CellAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
 
     resource_classes = [CellResource]
     list_display = ["row", "column", "amount_yuan"]
+    ordering = ["row_id", "column_id"]  # the cell_once index
     list_filter = ["row__table__number", "row__disclosure__fiscal_year", "row__disclosure__agency"]
     list_select_related = ["row__table", "row__disclosure__agency", "column__table"]
     search_fields = ["row__code", "row__name", "row__disclosure__agency__name"]

@@ -25,13 +25,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from bureaus.models import Agency
 from disclosure.core import csv as core_csv
 from disclosure.core.csv import neutralise
+from disclosure.core.snapshot import read_snapshot
 from disclosure.models import Disclosure
 
 from . import datapackage
@@ -173,7 +173,7 @@ def build_package(
     root.mkdir(parents=True, exist_ok=True)
     name = package_name(year)
     started = time.monotonic()
-    with _lock(root, name), _snapshot():
+    with _lock(root, name), read_snapshot():
         built_at = iso_time(timezone.now())
         zip_path = _temporary(root, name, ".zip")
         try:
@@ -247,20 +247,6 @@ def _write_csv(zf: zipfile.ZipFile, name: str, header, rows, stamp) -> int:
                 buffer.clear()
         out.write("".join(buffer).encode())
     return count
-
-
-@contextmanager
-def _snapshot():
-    """The three CSVs read one state of the database, even if a publication commits meanwhile
-    (else a figure could name a disclosure its disclosures.csv lacks). PostgreSQL needs
-    REPEATABLE READ for that; an SQLite transaction reads one snapshot anyway. Inside a caller's
-    transaction (tests, a command run in one) the caller's isolation applies."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
 
 
 @contextmanager

@@ -8,7 +8,7 @@ One row per figure. Pure generators of rows; the views only stream them. Amounts
 import heapq
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from functools import lru_cache
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -17,7 +17,8 @@ from disclosure.core import csv as core_csv
 from disclosure.core.csv import neutralise
 from disclosure.core.money import format_wan, format_yuan
 from disclosure.core.rows import row_place
-from disclosure.formats.base import ExportFigure, registered
+from disclosure.core.snapshot import read_snapshot
+from disclosure.formats.base import EXPORT_CHUNK, EXPORT_ORDER, ExportFigure, registered
 from disclosure.models import (
     COUNT_FIELDS,
     ColumnSpec,
@@ -39,13 +40,14 @@ THREE_PUBLIC_LABEL = "“三公”经费"
 # The measure column: every figure of the 2014 format is a final (决算) amount; the standard
 # format adds 预算数 and the 合计/基本支出/项目支出 columns under the same header.
 FINAL = "决算数"
-CHUNK = 2000
-
-
-# Integers only: a text sort key could order differently in the database's collation and in
-# Python, and the merge below relies on both streams agreeing on the order.
-def _key(disclosure) -> tuple:
-    return (disclosure.fiscal_year.year, disclosure.agency_id, disclosure.pk)
+CHUNK = EXPORT_CHUNK
+# Disclosures per round of queries: each query sorts one batch's rows (a few thousand) in
+# memory, so the first row goes out at once and memory stays flat however many there are.
+BATCH = 25
+# The order of the disclosures, kept under its old name for the import's resources.
+DISCLOSURE_ORDER = EXPORT_ORDER
+ITEM_LABELS = dict(ThreePublicItem.choices)
+NO_COUNTS = ("",) * len(COUNT_FIELDS)
 
 
 def published_text(published_at: datetime | None) -> str:
@@ -55,39 +57,29 @@ def published_text(published_at: datetime | None) -> str:
     return published_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat()
 
 
-@lru_cache(maxsize=256)
 def _document(status: str, revision: int, published_at: datetime | None) -> tuple[str, ...]:
-    # Every row of a disclosure repeats these: computed once per revision, not per figure.
+    # Every row of a disclosure repeats these: computed once per disclosure, not per figure.
     label = DisclosureStatus(status).label
     return (DOCUMENT_KIND, label, str(revision), published_text(published_at))
 
 
-def document_columns(disclosure: Disclosure, *, explanation: str = "", remark: str = "") -> list:
-    """The columns since 0.2.0: the document, its status, revision and publication time, then
-    the figure's 说明 and 同比情况."""
-    d = disclosure
+def figure_row(head: tuple, document: tuple, figure: ExportFigure) -> list[str]:
+    """A figure of a format's own statements or tables (2014 lines, standard cells); `head` is
+    its disclosure's 单位 and 年度, `document` the 文件类型 … 发布时间 columns."""
+    amount = figure.amount_yuan
     return [
-        *_document(d.status, d.revision, d.published_at),
-        neutralise(explanation),
-        neutralise(remark),
-    ]
-
-
-def figure_row(figure: ExportFigure) -> list[str]:
-    """A figure of a format's own statements or tables (2014 lines, standard cells)."""
-    d = figure.disclosure
-    return [
-        neutralise(d.agency.name),
-        str(d.fiscal_year.year),
+        *head,
         neutralise(figure.report),
         figure.code,
         neutralise(figure.name),
         neutralise(figure.place),
         neutralise(figure.column),
-        format_wan(figure.amount_yuan),
-        format_yuan(figure.amount_yuan),
-        *[""] * len(COUNT_FIELDS),
-        *document_columns(d, explanation=figure.explanation),
+        format_wan(amount),
+        format_yuan(amount),
+        *NO_COUNTS,
+        *document,
+        neutralise(figure.explanation),
+        "",
     ]
 
 
@@ -101,57 +93,100 @@ def column_label(column: ColumnSpec) -> str:
     return "/".join(p for p in (column.group, column.label) if p)
 
 
-def three_public_row(record: ThreePublicExpense) -> list[str]:
-    d = record.disclosure
-    counts = [getattr(record, f) for f in COUNT_FIELDS]
+THREE_PUBLIC_FIELDS = ("disclosure_id", "item", "amount_yuan", *COUNT_FIELDS)
+THREE_PUBLIC_TEXTS = ("explanation", "yoy_remark")
+
+
+def three_public_row(head: tuple, document: tuple, record: tuple) -> list[str]:
+    """A 三公 record as THREE_PUBLIC_FIELDS + THREE_PUBLIC_TEXTS read it."""
+    _disclosure, item, amount, *counts, explanation, remark = record
     return [
-        neutralise(d.agency.name),
-        str(d.fiscal_year.year),
+        *head,
         THREE_PUBLIC_LABEL,
         "",
-        record.get_item_display(),
+        ITEM_LABELS[item],
         "",
-        FINAL if record.amount_yuan is not None else "",
-        format_wan(record.amount_yuan),
-        format_yuan(record.amount_yuan),
+        FINAL if amount is not None else "",
+        format_wan(amount),
+        format_yuan(amount),
         *["" if c is None else str(c) for c in counts],
-        *document_columns(d, explanation=record.explanation, remark=record.yoy_remark),
+        *document,
+        neutralise(explanation),
+        neutralise(remark),
     ]
-
-
-DISCLOSURE_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
 
 
 def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
     """Every figure of the given disclosures: each format's own figures (2014 statement lines,
     standard-format table cells), then the three public expenses (amounts where the format
-    keeps them there, and counts).
+    keeps them there, and counts), disclosure by disclosure in EXPORT_ORDER.
 
-    One streamed query per format and one for the 三公 records, merged on the disclosure, so
-    memory stays flat however many rows.
+    One read-only snapshot (core.snapshot) for the whole export, so every query sees the same
+    publications and the server-side cursors need no WITH HOLD (which made PostgreSQL sort
+    and store the whole result before the first row). The disclosures are read in batches of
+    BATCH; per batch one query per format present and one for the 三公 records, each fetching
+    only the columns printed, merged on the disclosure.
     """
-    item_rank = Case(
-        *[When(item=value.value, then=Value(i)) for i, value in enumerate(ThreePublicItem)],
-        output_field=IntegerField(),
-    )
+    using = disclosures.db  # once: a replica router may choose anew for every query
+    with read_snapshot(using=using):
+        documents = (
+            disclosures.using(using)
+            .order_by("fiscal_year__year", "agency_id", "pk")
+            .values_list(
+                "pk",
+                "fiscal_year__disclosure_format",
+                "agency__name",
+                "fiscal_year__year",
+                "status",
+                "revision",
+                "published_at",
+            )
+            .iterator(CHUNK)
+        )
+        while batch := list(islice(documents, BATCH)):
+            yield from _batch_rows(batch, using)
+
+
+def _batch_rows(batch: list[tuple], using: str) -> Iterator[list[str]]:
+    position, heads, documents = {}, {}, {}
+    for i, (pk, _format, agency, year, status, revision, published_at) in enumerate(batch):
+        position[pk] = i
+        heads[pk] = (neutralise(agency), str(year))
+        documents[pk] = _document(status, revision, published_at)
+    streams = []
+    for fmt in registered():
+        ids = [d[0] for d in batch if d[1] == fmt.key]
+        if ids:
+            figures = fmt.export_figures(ids, using=using)
+            streams.append(
+                (position[f[0]], 0, figure_row(heads[f[0]], documents[f[0]], f)) for f in figures
+            )
     records = (
-        ThreePublicExpense.objects.filter(disclosure__in=disclosures)
-        .select_related("disclosure__agency", "disclosure__fiscal_year")
-        .annotate(item_rank=item_rank)
-        .order_by(*DISCLOSURE_ORDER, "item_rank")
+        ThreePublicExpense.objects.using(using)
+        .filter(disclosure_id__in=list(position))
+        .annotate(item_rank=ITEM_RANK)
+        .order_by(*EXPORT_ORDER, "item_rank")
+        .values_list(*THREE_PUBLIC_FIELDS, *THREE_PUBLIC_TEXTS)
     )
-    own = [
-        ((key, 0, figure_row(figure)) for key, _section, figure in stream)
-        for fmt in registered()
-        for stream in fmt.export_streams(disclosures)
-    ]
-    tagged_records = (
-        (_key(x.disclosure), 1, three_public_row(x)) for x in records.iterator(chunk_size=CHUNK)
+    streams.append(
+        (position[r[0]], 1, three_public_row(heads[r[0]], documents[r[0]], r))
+        for r in records.iterator(CHUNK)
     )
-    merged = heapq.merge(*own, tagged_records, key=lambda t: t[:2])
-    for _disclosure_key, _section, row in merged:
+    # No two streams hold the same (disclosure, section), so the rows are never compared.
+    for _position, _section, row in heapq.merge(*streams):
         yield row
+
+
+ITEM_RANK = Case(
+    *[When(item=value.value, then=Value(i)) for i, value in enumerate(ThreePublicItem)],
+    output_field=IntegerField(),
+)
 
 
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
     return core_csv.csv_lines(HEADER, rows)
+
+
+def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
+    """The same text as csv_lines, many rows per piece: what a streamed response sends."""
+    return core_csv.csv_chunks(HEADER, rows)

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from django.db.models import Case, DecimalField, Expression, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -30,16 +30,24 @@ MONEY = DecimalField(max_digits=17, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 # The totals every list shows or may show, each annotated as `<name>_yuan` (exact 元).
+# The exports' order of disclosures: by year, then agency (in the order agencies were
+# registered), then revision. Integers only, so that the database and Python agree on it.
+EXPORT_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
+# Rows fetched per round trip of the exports' server-side cursors.
+EXPORT_CHUNK = 2000
+
 TOTALS = ("income", "expenditure", "basic", "project", "three_public") + tuple(
     item.value for item in ThreePublicItem
 )
 
 
-@dataclass(frozen=True)
-class ExportFigure:
-    """One figure of a format's own statements or tables, as the CSV export prints it."""
+class ExportFigure(NamedTuple):
+    """One figure of a format's own statements or tables, as the CSV export prints it.
 
-    disclosure: Disclosure
+    A tuple, not a dataclass of model objects: a national export builds millions of them.
+    """
+
+    disclosure_id: int
     report: str  # 收入决算 / 公开03表 支出决算表
     code: str
     name: str
@@ -47,11 +55,6 @@ class ExportFigure:
     column: str  # 决算数, 本年支出合计 …
     amount_yuan: Decimal | None  # None: a cell the table prints blank
     explanation: str = ""  # the row's 说明 (the clerk's reason for a large change), if any
-
-
-# A stream of (disclosure sort key, section, figure): the exports merge the streams of every
-# format on the key, so each stream must be ordered by it.
-ExportStream = Iterator[tuple[tuple, int, ExportFigure]]
 
 
 @dataclass
@@ -167,8 +170,10 @@ class Format(ABC):
         disclosure page with this format's `page_part` in `page.part`."""
 
     @abstractmethod
-    def export_streams(self, disclosures: QuerySet) -> list[ExportStream]:
-        """The format's own figures of these disclosures, streamed in disclosure order."""
+    def export_figures(self, disclosure_ids: list[int], *, using: str) -> Iterator[ExportFigure]:
+        """The format's own figures of these disclosures (all of this format, a batch of the
+        export's), streamed from database `using`, ordered by disclosure as the exports are
+        (EXPORT_ORDER), then as the document prints them."""
 
     # --- corrections -----------------------------------------------------------------------
 

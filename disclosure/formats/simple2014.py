@@ -29,7 +29,16 @@ from disclosure.models import (
 
 from . import chart_figures
 from . import sentences as narrative
-from .base import MONEY, Change, ExportFigure, Format, last_year, register
+from .base import (
+    EXPORT_CHUNK,
+    EXPORT_ORDER,
+    MONEY,
+    Change,
+    ExportFigure,
+    Format,
+    last_year,
+    register,
+)
 from .printed import simple_tables
 
 BASIC_NAME = "基本支出"  # the economic statement's basic line; its other top lines are projects
@@ -158,22 +167,6 @@ def _sum(rows):
     return Subquery(total, output_field=MONEY)
 
 
-def _sort_key(d) -> tuple:
-    return (d.fiscal_year.year, d.agency_id, d.pk)
-
-
-def _export_figure(x: ExpenditureLine) -> ExportFigure:
-    return ExportFigure(
-        disclosure=x.disclosure,
-        report=x.get_statement_display(),
-        code=x.code,
-        name=x.name,
-        place=x.parent.name if x.parent_id else "",
-        column=FINAL,
-        amount_yuan=x.amount_yuan,
-    )
-
-
 class Simple2014(Format):
     key = "2014"
     template = "disclosure/_simple_2014.html"
@@ -251,24 +244,21 @@ class Simple2014(Format):
     def three_public_places(self) -> tuple[str, dict[str, str]]:
         return chart_figures.simple_three_public()
 
-    def export_streams(self, disclosures) -> list:
+    def export_figures(self, disclosure_ids, *, using):
         lines = (
-            ExpenditureLine.objects.filter(
-                disclosure__in=disclosures, disclosure__fiscal_year__disclosure_format=self.key
-            )
-            .select_related("disclosure__agency", "disclosure__fiscal_year", "parent")
+            ExpenditureLine.objects.using(using)
+            .filter(disclosure_id__in=disclosure_ids)
             .annotate(statement_rank=STATEMENT_RANK)
-            .order_by(
-                "disclosure__fiscal_year__year",
-                "disclosure__agency_id",
-                "disclosure_id",
-                "statement_rank",
-                "order",
-                "pk",
+            .order_by(*EXPORT_ORDER, "statement_rank", "order", "pk")
+            .values_list(
+                "disclosure_id", "statement", "code", "name", "parent__name", "amount_yuan"
             )
         )
-        # A generator: the export streams, whatever the number of lines.
-        return [((_sort_key(x.disclosure), 0, _export_figure(x)) for x in lines.iterator(2000))]
+        labels = dict(Statement.choices)
+        for disclosure_id, statement, code, name, parent, amount in lines.iterator(EXPORT_CHUNK):
+            yield ExportFigure(
+                disclosure_id, labels[statement], code, name, parent or "", FINAL, amount
+            )
 
     def copy_figures(self, *, original, draft, copy) -> None:
         copy.levels(list(ExpenditureLine.objects.filter(disclosure=original)))

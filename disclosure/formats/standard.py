@@ -6,10 +6,20 @@ with another table set subclasses `Standard` and declares its own.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from disclosure.core.money import YUAN_PER_WAN, wan_text
@@ -29,7 +39,7 @@ from disclosure.models import (
 )
 
 from . import chart_figures
-from .base import MONEY, ExportFigure, Format, register
+from .base import EXPORT_CHUNK, EXPORT_ORDER, MONEY, ExportFigure, Format, register
 from .citations import count_values
 from .classes import add_class_codes
 from .paste import catalogue_from_tables, stated_cells
@@ -155,55 +165,43 @@ class Standard(Format):
     def three_public_places(self) -> tuple[str, dict[str, str]]:
         return chart_figures.standard_three_public()
 
-    def export_streams(self, disclosures) -> list:
+    def export_figures(self, disclosure_ids, *, using):
         """Every cell the page prints, a blank one with no amount (README, "CSV"), and the
         figures of unprinted columns (年初预算数); a table published empty with its note prints
         only the note, so its rows are not exported.
 
-        One streamed query: each row joined to its table's columns, the amount a lookup.
+        Three queries for the batch: its rows in order (with their table's note, if any), the
+        cells of those rows by row id (a lookup in the cells' (row, column) index; a join on
+        the rows let the planner hash every cell of the database for each batch, a subquery
+        per cell cost a probe per column), and the tables' columns; rows × columns here.
         """
-        columns = "table__columns__"
-        amount = Cell.objects.filter(row=OuterRef("pk"), column=OuterRef("column_id"))
-        own_table = {
-            "row__disclosure": OuterRef("disclosure_id"),
-            "row__table": OuterRef("table_id"),
-        }
-        noted = TableNote.objects.filter(
-            disclosure=OuterRef("disclosure_id"), table=OuterRef("table_id")
-        )
-        rows = (
-            ReportRow.objects.filter(self.owns(), disclosure__in=disclosures)
-            .select_related("disclosure__agency", "disclosure__fiscal_year", "table", "parent")
+        rows = list(
+            ReportRow.objects.using(using)
+            .filter(disclosure_id__in=disclosure_ids)
             .annotate(
-                column_id=F(f"{columns}id"),
-                column_order=F(f"{columns}order"),
-                column_group=F(f"{columns}group"),
-                column_label=F(f"{columns}label"),
-                column_side=F(f"{columns}side"),
-                column_printed=F(f"{columns}printed"),
-                amount=Subquery(amount.values("amount_yuan")[:1], output_field=MONEY),
-                table_has_figures=Exists(Cell.objects.filter(**own_table)),
-                table_noted=Exists(noted),
+                note=FilteredRelation(
+                    "disclosure__table_notes",
+                    condition=Q(disclosure__table_notes__table=F("table_id")),
+                )
             )
-            # Filters on the annotations, not on table__columns again: a second filter on a
-            # reverse relation would join the columns a second time.
-            .filter(
-                Q(amount__isnull=False)
-                | Q(column_printed=True)
-                & (Q(table__two_sided=False) | Q(column_side=F("side")))
-                & (Q(table_has_figures=True) | Q(table_noted=False))
-            )
-            .order_by(
-                "disclosure__fiscal_year__year",
-                "disclosure__agency_id",
-                "disclosure_id",
-                "table__number",
-                "order",
-                "column_order",
-            )
+            .order_by(*EXPORT_ORDER, "table__number", "order")
+            .values_list(*EXPORT_ROW_FIELDS)
         )
-        # A generator: the export streams, whatever the number of cells.
-        return [((_sort_key(r.disclosure), 0, _export_figure(r)) for r in rows.iterator(2000))]
+        amounts = {
+            (row, column): amount
+            for row, column, amount in Cell.objects.using(using)
+            .filter(row_id__in=[r[0] for r in rows])
+            .values_list("row_id", "column_id", "amount_yuan")
+            .iterator(EXPORT_CHUNK)
+        }
+        columns = defaultdict(list)
+        specs = ColumnSpec.objects.using(using).filter(table_id__in={r[2] for r in rows})
+        for spec in specs.order_by("order").values_list(
+            "table_id", "id", "group", "label", "side", "printed"
+        ):
+            columns[spec[0]].append(spec[1:])
+        for (_disclosure, table), table_rows in groupby(rows, key=itemgetter(1, 2)):
+            yield from _table_figures(list(table_rows), columns[table], amounts)
 
     def copy_figures(self, *, original, draft, copy) -> None:
         for model in (NarrativeFigure, TableNote):
@@ -309,24 +307,55 @@ def _narrative_parts(ids, kinds, parts, titles, records) -> None:
         ]
 
 
-def _sort_key(d) -> tuple:
-    return (d.fiscal_year.year, d.agency_id, d.pk)
+EXPORT_ROW_FIELDS = (
+    "id",
+    "disclosure_id",
+    "table_id",
+    "table__number",
+    "table__title",
+    "table__two_sided",
+    "code",
+    "name",
+    "side",
+    "panel",
+    "parent__name",
+    "explanation",
+    "note__id",
+)
 
 
-def _export_figure(row: ReportRow) -> ExportFigure:
-    """A row as export_streams annotates it with one of its columns and that cell's amount."""
-    return ExportFigure(
-        disclosure=row.disclosure,
-        report=f"公开{row.table.number}表 {row.table.title}",
-        code=row.code,
-        name=row.name,
-        place=row_place(
-            side=row.side, panel=row.panel, parent=row.parent.name if row.parent_id else ""
-        ),
-        column="/".join(p for p in (row.column_group, row.column_label) if p),
-        amount_yuan=row.amount,
-        explanation=row.explanation,
-    )
+def _table_figures(rows: list[tuple], columns: list[tuple], amounts: dict) -> Iterator:
+    """One table of one disclosure (rows as EXPORT_ROW_FIELDS, its columns in order, the
+    batch's amounts by (row, column)): the figures it exports."""
+    noted = rows[0][-1] is not None
+    if noted and not any((r[0], c[0]) in amounts for r in rows for c in columns):
+        return  # published empty, with its note: the note is what the table says
+    _id, _d, _t, number, title, two_sided, *_rest = rows[0]
+    report = f"公开{number}表 {title}"
+    labels = [
+        f"{group}/{label}" if group and label else group or label for _, group, label, *_ in columns
+    ]
+    for (
+        row_id,
+        disclosure_id,
+        _t,
+        _n,
+        _title,
+        _two,
+        code,
+        name,
+        side,
+        panel,
+        parent,
+        explanation,
+        _note,
+    ) in rows:
+        place = row_place(side=side, panel=panel, parent=parent or "")
+        for (column_id, _g, _l, column_side, printed), label in zip(columns, labels, strict=True):
+            amount = amounts.get((row_id, column_id))
+            if amount is None and not (printed and (not two_sided or column_side == side)):
+                continue
+            yield ExportFigure(disclosure_id, report, code, name, place, label, amount, explanation)
 
 
 def _tables(ids: list[int], kinds, titles: dict[str, str]) -> dict[int, dict]:

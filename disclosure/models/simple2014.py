@@ -76,6 +76,9 @@ class ExpenditureLine(DisclosurePart):
         indexes = [
             # An import finds repeated names and "其中" parents of its earlier batches by name.
             models.Index(fields=["disclosure", "statement", "name"], name="line_name"),
+            # The admin's changelist order (each disclosure's lines as the document prints
+            # them): read off this index, not sorted from every line of a nation.
+            models.Index(fields=["disclosure", "statement", "order", "id"], name="line_order"),
             # Most lines are not a "其中" and have no classification: only the others are
             # indexed (for the cascade and PROTECT look-ups, and a parent's children).
             models.Index(fields=["parent"], condition=Q(parent__isnull=False), name="line_parent"),

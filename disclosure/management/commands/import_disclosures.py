@@ -29,15 +29,31 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from bureaus.models import Agency
+from disclosure.core.analyze import analyze
 from disclosure.importing import ImportFileError, disclosure_import_records
 from disclosure.importing.batch import ImportBatch
 from disclosure.importing.caps import FileBudget, FileCaps
 from disclosure.importing.kinds import detected_kind, kind_named
 from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
-from disclosure.models import FiscalYear
+from disclosure.models import (
+    Cell,
+    ExpenditureLine,
+    FiscalYear,
+    Reconciliation,
+    ReconciliationFinding,
+    ReportRow,
+    ThreePublicExpense,
+)
 
 SUFFIXES = (".csv", ".xlsx")
+# What an import rewrites, with the history rows it writes beside them: analyzed after a bulk
+# load, so the pages and the next files' lookups are planned from the loaded numbers.
+IMPORTED_MODELS = [
+    model
+    for base in (ExpenditureLine, ReportRow, Cell, ThreePublicExpense)
+    for model in (base, base.history.model)
+] + [Reconciliation, ReconciliationFinding]
 # Found and reported as refused (macros, the old binary format), never silently skipped.
 REFUSED_SUFFIXES = (".xlsm", ".xls")
 # A zip member larger than this unpacked is refused before anything is written to disk.
@@ -101,6 +117,8 @@ class Command(BaseCommand):
             ) from exc
         if checked:
             self.stderr.write(f"已核对 {checked} 份导入的决算。")
+        if not dry_run and any(r["ok"] for r in results):
+            analyze(*IMPORTED_MODELS)
         self._summary(results, dry_run)
         failed = [r for r in results if not r["ok"]]
         if failed:

@@ -2,6 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
+from disclosure.core.analyze import analyze
+from disclosure.models import Reconciliation, ReconciliationFinding
 from disclosure.reconciliation.services import disclosures_reconcile_all
 
 
@@ -10,6 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = disclosures_reconcile_all()
+        # Every finding was rewritten: the pages' findings summaries plan from fresh numbers.
+        analyze(ReconciliationFinding, Reconciliation)
         self.stdout.write(
             f"已核对 {counts['disclosures']} 份决算公开：错误 {counts['error']} 处，"
             f"警告 {counts['warning']} 处，提示 {counts['notice']} 条。"
