@@ -154,7 +154,14 @@ def test_drafts_submitted_and_superseded_revisions_never_appear(client, unpublis
     ]
     for url in urls:
         text = str(all_items(client, url))
-        for unwanted in ("draft-only", "submitted-only", "草稿项目", "待审项目", "'0.10'", "'999.00'"):
+        for unwanted in (
+            "draft-only",
+            "submitted-only",
+            "草稿项目",
+            "待审项目",
+            "'0.10'",
+            "'999.00'",
+        ):
             assert unwanted not in text, (url, unwanted)
     for url in [f"{API}/disclosures/draft-only/2014", f"{API}/disclosures/submitted-only/2014"]:
         assert client.get(url).status_code == 404
