@@ -74,6 +74,7 @@ def standard_template() -> list:
 
 def publish_all(progress=None) -> tuple[int, float]:
     """Submit and publish every generated draft through the workflow; (count, seconds)."""
+    from disclosure.exports.packages import rebuilt_once
     from disclosure.models import Disclosure
     from disclosure.models.states import OPEN_STATUSES
     from disclosure.workflow.services import disclosure_publish, disclosure_submit
@@ -84,13 +85,16 @@ def publish_all(progress=None) -> tuple[int, float]:
     ).exclude(agency__slug=LARGE_AGENCY[1])
     ids = list(drafts.order_by("pk").values_list("pk", flat=True))
     started = time.perf_counter()
-    for done, pk in enumerate(ids, 1):
-        disclosure = Disclosure.objects.get(pk=pk)
-        with transaction.atomic():
-            disclosure = disclosure_submit(disclosure=disclosure, by=by)
-            disclosure_publish(disclosure=disclosure, by=by, note=NOTE)
-        if progress and done % 100 == 0:
-            progress(done, len(ids), time.perf_counter() - started)
+    # One publication after another, each committed, as the admin's "publish selected" runs
+    # them: the data packages are built once at the end (and timed with the rest).
+    with rebuilt_once():
+        for done, pk in enumerate(ids, 1):
+            disclosure = Disclosure.objects.get(pk=pk)
+            with transaction.atomic():
+                disclosure = disclosure_submit(disclosure=disclosure, by=by)
+                disclosure_publish(disclosure=disclosure, by=by, note=NOTE)
+            if progress and done % 100 == 0:
+                progress(done, len(ids), time.perf_counter() - started)
     return len(ids), time.perf_counter() - started
 
 

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from disclosure.access import agencies_editable_by, workflow_actions
 from disclosure.admin.scoping import AgencyScopedAdminMixin, ScopedHistoryAdmin
 from disclosure.core.csv import csv_response
+from disclosure.exports import packages
 from disclosure.exports import rows as exports
 from disclosure.formats.base import format_for, structure_source
 from disclosure.formats.simple2014 import STANDARD_LINES, STATEMENT_SCHEMES, line_layout
@@ -549,7 +550,9 @@ class DisclosureAdmin(
 
     @admin.action(description="发布所选决算公开", permissions=["publish"])
     def publish(self, request, queryset):
-        self._run_action(request, queryset, services.disclosure_publish, PUBLISH)
+        # Each year's data package is built once, after the last of the selection.
+        with packages.rebuilt_once():
+            self._run_action(request, queryset, services.disclosure_publish, PUBLISH)
 
     @admin.action(description="导出所选决算公开的全部数字（CSV）", permissions=["export"])
     def export_csv(self, request, queryset):

@@ -382,6 +382,56 @@ def test_a_correction_published_is_rebuilt_too(root, seed, django_capture_on_com
     assert ",58,466," in figures and ",57,466," not in figures
 
 
+def submitted_in(year: int, agencies: int) -> list[Disclosure]:
+    fiscal_year = FiscalYearFactory(year=year)
+    drafts = []
+    for _ in range(agencies):
+        draft = DisclosureFactory(agency=AgencyFactory(), fiscal_year=fiscal_year)
+        ExpenditureLineFactory(disclosure=draft, statement="income", name="财政拨款收入")
+        services.disclosure_submit(
+            disclosure=draft, by=user_in_role(CLERK, agencies=[draft.agency])
+        )
+        drafts.append(draft)
+    return drafts
+
+
+def test_a_batch_of_publications_builds_each_years_package_once(
+    root, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Three publications of 2015 and one of 2016 in one batch: 2015's package built once, 2016's
+    once, everything once, after the last publication, holding all four."""
+    packages.build_package(None)
+    drafts = submitted_in(2015, 3) + submitted_in(2016, 1)
+    built = []
+    real = packages.build_package
+    monkeypatch.setattr(
+        packages, "build_package", lambda year, **kw: built.append(year) or real(year, **kw)
+    )
+    reviewer = user_in_role(REVIEWER)
+    with packages.rebuilt_once():
+        for draft in drafts:
+            with django_capture_on_commit_callbacks(execute=True):
+                services.disclosure_publish(disclosure=draft, by=reviewer, note="核对无误")
+        assert built == []  # nothing yet: the batch has not ended
+    assert built == [2015, 2016, None]
+    manifests = {m.name: m for m in packages.built_packages()}
+    assert manifests["juesuan-2015"].disclosures == 3
+    assert manifests["juesuan-2016"].disclosures == 1
+    assert manifests["juesuan-all"].disclosures == 6  # the seed's two and the four
+
+
+def test_a_batch_that_fails_half_way_still_builds_what_was_published(
+    root, django_capture_on_commit_callbacks
+):
+    first, second = submitted_in(2015, 2)
+    with pytest.raises(RuntimeError), packages.rebuilt_once():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.disclosure_publish(disclosure=first, by=user_in_role(REVIEWER), note="好")
+        raise RuntimeError("中途失败")
+    assert [(m.name, m.disclosures) for m in packages.built_packages()] == [("juesuan-2015", 1)]
+    assert Disclosure.objects.get(pk=second.pk).status == "submitted"
+
+
 def test_publish_helper_in_factories_skips_the_workflow_and_the_hook(root, seed):
     publish(DisclosureFactory(fiscal_year=seed.fiscal_year, agency=AgencyFactory()))
     assert packages.built_packages() == []
