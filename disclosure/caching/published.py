@@ -19,9 +19,12 @@ one immutable response (the moment and the release are in it), so a copy can nev
 a hit on a popular page then costs no round trip to Redis (most of what a hit cost: the page's
 bytes sent, received and unpickled, under load mostly waiting on the socket).
 
-Every response gets Last-Modified (the moment) and an ETag (a hash of its body), and a request
-with a matching If-None-Match or If-Modified-Since gets 304. CACHE_SECONDS=0 turns the keeping
-of responses off; the moment and revalidation stay.
+Every response gets Last-Modified (the moment) and an ETag naming what it is (`_identity`: the
+release, the moment, the language, the host, the view and its arguments), not a hash of its body:
+two renders of one page differ only in the print footer's second, and must revalidate alike. A
+request whose If-None-Match names the current identity gets 304 before anything is rendered or
+read; If-Modified-Since is answered after. CACHE_SECONDS=0 turns the keeping of responses off;
+the moment and revalidation stay.
 """
 
 import hashlib
@@ -34,7 +37,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import decorator_from_middleware
@@ -189,8 +192,24 @@ def _key(request, at: int) -> str:
     return f"public:{release()}:{at}:{language}:{address.hexdigest()}"
 
 
-def _etag(content: bytes) -> str:
-    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+def _identity(request, view, args, kwargs, at: int) -> str:
+    """The ETag of what `view` answers at moment `at`: weak, since renders of it differ in the
+    print footer's second. Named by the view and its arguments, not the path, so a `.json`
+    sibling that hands its request to the API's view shares the API resource's ETag."""
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    parts = (
+        release(),
+        str(at),
+        language,
+        request.scheme,
+        request.get_host(),
+        f"{view.__module__}.{view.__qualname__}",
+        repr(args),
+        repr(sorted(kwargs.items())),
+        request.META.get("QUERY_STRING", ""),
+    )
+    digest = hashlib.md5("\0".join(parts).encode(), usedforsecurity=False)
+    return f'W/"{digest.hexdigest()}"'
 
 
 def _revalidated(request, response):
@@ -201,6 +220,23 @@ def _revalidated(request, response):
     return get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
+
+
+def _names(request, etag: str) -> bool:
+    """If-None-Match names this ETag (weak comparison, as RFC 9110 asks for it)."""
+    header = request.META.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" not in wanted and etag.removeprefix("W/") in wanted
+
+
+def _not_modified(etag: str, at: int) -> HttpResponse:
+    """304 before the view runs: the client holds what this moment's response is."""
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(at // 1_000_000)
+    return response
 
 
 def _keepable(request, response) -> bool:
@@ -225,7 +261,7 @@ def _stored(entry: dict) -> HttpResponse:
 
 def _keep(key: str, response, content: bytes) -> None:
     headers = [(n, v) for n, v in response.items() if n in KEPT_HEADERS]
-    entry = {"content": content, "headers": [*headers, ("ETag", _etag(content))]}
+    entry = {"content": content, "headers": [*headers, ("ETag", response["ETag"])]}
     entry["headers"].append(("Last-Modified", response["Last-Modified"]))
     _cache().set(key, entry, settings.CACHE_SECONDS)
     _note(key, entry)
@@ -261,22 +297,24 @@ def reads_may_lag() -> bool:
     return len(settings.DATABASES) > 1
 
 
-def _fresh(request, view, args, kwargs, *, at: int, key: str | None):
-    """The view's response with Last-Modified and (unless streamed) its ETag, kept under `key`
-    when there is one and the response may be kept."""
-    if key is not None and not _caught_up(at):
-        key = None
+def _fresh(request, view, args, kwargs, *, at: int, key: str | None, etag: str | None):
+    """The view's response with Last-Modified and its ETag, kept under `key` when there is one
+    and the response may be kept. Read from a replica behind the moment, it is neither kept nor
+    named: its body may be older than the moment the ETag would say."""
+    if not _caught_up(at):
+        key = etag = None
     response = view(request, *args, **kwargs)
     if response.status_code != 200:
         return response
     if at:
         response["Last-Modified"] = http_date(at // 1_000_000)  # HTTP dates: whole seconds
-    keep = key is not None and at and _keepable(request, response)
+    if etag is not None and _keepable(request, response):
+        response["ETag"] = etag
+    keep = key is not None and etag is not None and _keepable(request, response)
     if response.streaming:
         if keep:
             response.streaming_content = _teed(key, response, response.streaming_content)
         return response
-    response["ETag"] = _etag(response.content)
     if keep and len(response.content) <= MAX_BYTES:
         _keep(key, response, response.content)
     return response
@@ -297,12 +335,15 @@ def published(view=None, *, per_user: bool = False):
             if per_user and request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             at = moment()
+            etag = _identity(request, view, args, kwargs, at) if at else None
+            if etag is not None and _names(request, etag):
+                return _not_modified(etag, at)
             key = _key(request, at) if keeping() else None
             entry = _lookup(key) if key else None
             if entry is not None:
                 response = _stored(entry)
             else:
-                response = _fresh(request, view, args, kwargs, at=at, key=key)
+                response = _fresh(request, view, args, kwargs, at=at, key=key, etag=etag)
             return _revalidated(request, response)
 
         return wrapped

@@ -189,10 +189,14 @@ def test_cache_seconds_zero_keeps_nothing_but_still_revalidates(client, seed, se
     count, (again, _) = queries_of(client, PAGE)
     # Rendered afresh, so only the print footer's "生成于" second may differ.
     assert count > 0 and without_render_time(again.content) == without_render_time(first.content)
-    # Revalidated by date: a fresh render's ETag hashes its body, whose print footer names the
-    # second it was made, so two renders a second apart differ there.
+    # Two renders name the same thing, whatever second their print footers say: one ETag.
+    assert again["ETag"] == first["ETag"] and again["ETag"].startswith('W/"')
     since = {"If-Modified-Since": first["Last-Modified"]}
     assert client.get(PAGE, headers=since).status_code == 304
+    # And a client's If-None-Match is answered before anything is rendered or read.
+    count, (revalidated, _) = queries_of(client, PAGE, **{"If-None-Match": first["ETag"]})
+    assert (revalidated.status_code, count) == (304, 0)
+    assert revalidated["ETag"] == first["ETag"]
 
 
 def without_render_time(body):
@@ -281,3 +285,19 @@ def test_a_publication_is_never_answered_from_an_older_copy(client, submitted):
     services.disclosure_publish(disclosure=submitted, by=user_in_role(REVIEWER), note="无误")
     published.published_changed()
     assert LINK in client.get("/").content
+
+
+def test_a_streamed_csv_is_named_and_revalidates_too(client, seed, settings):
+    """Streamed bodies cannot be hashed before they are sent; their ETag names what they are."""
+    settings.CACHE_SECONDS = 0
+    first = client.get(CSV)
+    assert first.streaming and first["ETag"].startswith('W/"')
+    count, (again, content) = queries_of(client, CSV, **{"If-None-Match": first["ETag"]})
+    assert (again.status_code, count, content) == (304, 0, b"")
+
+
+def test_another_host_or_language_is_another_etag(client, seed, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "example.org"]
+    first = client.get(PAGE)["ETag"]
+    assert client.get(PAGE, headers={"Host": "example.org"})["ETag"] != first
+    assert client.get(f"/en{PAGE}")["ETag"] != first
