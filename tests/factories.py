@@ -180,6 +180,21 @@ def user_in_role(role: str, *, agencies=(), **kwargs):
     return user
 
 
+def submitted_in(year: int, agencies: int) -> list[Disclosure]:
+    """One submitted disclosure of `year` for each of `agencies` new agencies, each with one
+    income line, ready for a reviewer to publish through the workflow."""
+    from disclosure.workflow import services
+
+    fiscal_year = FiscalYearFactory(year=year)
+    drafts = []
+    for _ in range(agencies):
+        draft = DisclosureFactory(agency=AgencyFactory(), fiscal_year=fiscal_year)
+        ExpenditureLineFactory(disclosure=draft, statement="income", name="财政拨款收入")
+        clerk = user_in_role(CLERK, agencies=[draft.agency])
+        drafts.append(services.disclosure_submit(disclosure=draft, by=clerk))
+    return drafts
+
+
 def reopened(disclosure: Disclosure) -> Disclosure:
     """A correction draft of a published disclosure (every row copied), opened by a reviewer:
     the way to change the figures of a published document in a test."""

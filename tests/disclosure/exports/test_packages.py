@@ -29,6 +29,7 @@ from tests.factories import (
     ExpenditureLineFactory,
     FiscalYearFactory,
     publish,
+    submitted_in,
     user_in_role,
 )
 
@@ -380,19 +381,6 @@ def test_a_correction_published_is_rebuilt_too(root, seed, django_capture_on_com
         assert "已发布,2," in zf.read("disclosures.csv").decode("utf-8-sig")
         figures = zf.read("figures.csv").decode("utf-8-sig")
     assert ",58,466," in figures and ",57,466," not in figures
-
-
-def submitted_in(year: int, agencies: int) -> list[Disclosure]:
-    fiscal_year = FiscalYearFactory(year=year)
-    drafts = []
-    for _ in range(agencies):
-        draft = DisclosureFactory(agency=AgencyFactory(), fiscal_year=fiscal_year)
-        ExpenditureLineFactory(disclosure=draft, statement="income", name="财政拨款收入")
-        services.disclosure_submit(
-            disclosure=draft, by=user_in_role(CLERK, agencies=[draft.agency])
-        )
-        drafts.append(draft)
-    return drafts
 
 
 def test_a_batch_of_publications_builds_each_years_package_once(

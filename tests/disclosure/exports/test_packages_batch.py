@@ -6,16 +6,7 @@ import pytest
 
 from disclosure.exports import packages
 from disclosure.models import Disclosure
-from disclosure.workflow import services
-from tests.factories import (
-    CLERK,
-    REVIEWER,
-    AgencyFactory,
-    DisclosureFactory,
-    ExpenditureLineFactory,
-    FiscalYearFactory,
-    user_in_role,
-)
+from tests.factories import REVIEWER, submitted_in, user_in_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,15 +15,7 @@ def test_the_admins_publish_action_builds_the_years_package_once(
     client, settings, tmp_path, monkeypatch
 ):
     settings.PACKAGES_ROOT = tmp_path / "packages"
-    fiscal_year = FiscalYearFactory(year=2015)
-    drafts = []
-    for _ in range(3):
-        draft = DisclosureFactory(agency=AgencyFactory(), fiscal_year=fiscal_year)
-        ExpenditureLineFactory(disclosure=draft, statement="income", name="财政拨款收入")
-        services.disclosure_submit(
-            disclosure=draft, by=user_in_role(CLERK, agencies=[draft.agency])
-        )
-        drafts.append(draft)
+    drafts = submitted_in(2015, 3)
     built = []
     real = packages.build_package
     monkeypatch.setattr(
