@@ -202,18 +202,20 @@ class Format(ABC):
         reconciliation layer and cannot import it)."""
 
 
-def last_year(disclosure: Disclosure, path: str = "disclosure") -> Q:
-    """Rows of last year's published disclosure of the same agency (the base of "change on
-    last year"), as a filter on a part's `path` to its disclosure: one query brings this
-    year's rows and last year's together."""
-    return Q(
-        **{
-            f"{path}__agency_id": disclosure.agency_id,
-            f"{path}__fiscal_year__year": disclosure.fiscal_year.year - 1,
-            f"{path}__kind": disclosure.kind,
-            f"{path}__status": DisclosureStatus.PUBLISHED,
-        }
+def this_and_last_year(disclosure: Disclosure) -> Q:
+    """Rows of `disclosure` and of last year's published disclosure of the same agency (the base
+    of "change on last year"), as a filter on a part's `disclosure`: one query brings both years'
+    rows. The two disclosures are chosen in a subquery, so the rows are found through their
+    disclosure's index: an OR across the join made PostgreSQL scan every line of every
+    disclosure (220 ms a page at 2,000 agencies × 5 years, against 1 ms)."""
+    previous = Q(
+        agency_id=disclosure.agency_id,
+        fiscal_year__year=disclosure.fiscal_year.year - 1,
+        kind=disclosure.kind,
+        status=DisclosureStatus.PUBLISHED,
     )
+    both = Disclosure.objects.filter(Q(pk=disclosure.pk) | previous).values("pk")
+    return Q(disclosure__in=both)
 
 
 def structure_source(disclosure: Disclosure) -> Disclosure | None:

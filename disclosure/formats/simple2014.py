@@ -12,7 +12,6 @@ from django.db.models import (
     Case,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -36,8 +35,8 @@ from .base import (
     Change,
     ExportFigure,
     Format,
-    last_year,
     register,
+    this_and_last_year,
 )
 from .printed import simple_tables
 
@@ -203,9 +202,7 @@ class Simple2014(Format):
     def page_part(self, *, disclosure, records, last_year_records, common) -> SimplePage:
         # Last year's published lines come with this year's: no query more for the change.
         lines = list(
-            ExpenditureLine.objects.filter(
-                Q(disclosure=disclosure) | last_year(disclosure)
-            ).order_by("order", "pk")
+            ExpenditureLine.objects.filter(this_and_last_year(disclosure)).order_by("order", "pk")
         )
         own = [x for x in lines if x.disclosure_id == disclosure.pk]
         old = [x for x in lines if x.disclosure_id != disclosure.pk]

@@ -6,14 +6,13 @@ from datetime import datetime
 from functools import cache
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from disclosure.access import disclosures_visible_to
 from disclosure.charts.build import disclosure_charts
 from disclosure.formats import sentences as narrative
-from disclosure.formats.base import format_for, last_year, registered, with_totals
+from disclosure.formats.base import format_for, registered, this_and_last_year, with_totals
 from disclosure.models import (
     ClassificationCode,
     CodeVersion,
@@ -146,7 +145,7 @@ def disclosure_page(
     )
     # This year's 三公 records and last year's published ones in one query (the change on
     # last year of a format that keeps the amounts in them).
-    both = ThreePublicExpense.objects.filter(Q(disclosure=disclosure) | last_year(disclosure))
+    both = ThreePublicExpense.objects.filter(this_and_last_year(disclosure))
     both = sorted(both, key=lambda r: ITEM_ORDER[r.item])
     records = [r for r in both if r.disclosure_id == disclosure.pk]
     for record in records:
