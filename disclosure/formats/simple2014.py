@@ -19,7 +19,8 @@ from django.db.models import (
     When,
 )
 
-from disclosure.core.money import is_material, percent, wan_text
+from disclosure.core.csv import csv_fields, neutralise, sql_literal, sql_quoted, sql_text_cell
+from disclosure.core.money import is_material, percent, sql_wan, sql_yuan, wan_text
 from disclosure.models import (
     ExpenditureLine,
     Statement,
@@ -33,6 +34,7 @@ from .base import (
     EXPORT_CHUNK,
     EXPORT_ORDER,
     MONEY,
+    NO_COUNTS_CSV,
     Change,
     ExportFigure,
     Format,
@@ -259,6 +261,33 @@ class Simple2014(Format):
             yield ExportFigure(
                 disclosure_id, labels[statement], code, name, parent or "", FINAL, amount
             )
+
+    def export_csv_sql(self, disclosure_ids):
+        # export_figures as text: the statement's label and rank as CASEs (in Statement's
+        # order, as STATEMENT_RANK), the "其中" parent's name, no explanation (notes: two
+        # empty cells).
+        labels = " ".join(
+            f"WHEN {sql_literal(s.value)} THEN {sql_literal(csv_fields([neutralise(s.label)]))}"
+            for s in Statement
+        )
+        ranks = " ".join(f"WHEN {sql_literal(s.value)} THEN {i}" for i, s in enumerate(Statement))
+        lines = ExpenditureLine._meta.db_table
+        sql = f"""
+            SELECT l.disclosure_id, '', CASE l.statement {ranks} END, l."order", l.id,
+                   CASE l.statement {labels} END
+                   || ',' || {sql_quoted("l.code")}
+                   || ',' || {sql_text_cell("l.name")}
+                   || ',' || {sql_text_cell("COALESCE(p.name, '')")}
+                   || ',' || {sql_literal(csv_fields([neutralise(FINAL)]))}
+                   || ',' || {sql_wan("l.amount_yuan")}
+                   || ',' || {sql_yuan("l.amount_yuan")}
+                   || {sql_literal(NO_COUNTS_CSV)},
+                   ','
+              FROM {lines} l
+              LEFT JOIN {lines} p ON p.id = l.parent_id
+             WHERE l.disclosure_id = ANY(%s)
+        """
+        return sql, [list(disclosure_ids)]
 
     def copy_figures(self, *, original, draft, copy) -> None:
         copy.levels(list(ExpenditureLine.objects.filter(disclosure=original)))
