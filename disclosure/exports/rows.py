@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connections
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from psycopg.adapt import Loader
 
 from disclosure.core import csv as core_csv
 from disclosure.core.csv import (
@@ -219,21 +220,23 @@ ITEM_RANK = Case(
 CSV_BATCH = 25
 
 
-def figure_csv(disclosures: QuerySet[Disclosure]) -> Iterator[str]:
-    """csv_chunks(figure_rows(disclosures)): the same text, written by the database where it
-    can be."""
+def figure_csv(disclosures: QuerySet[Disclosure]) -> Iterator[bytes]:
+    """csv_chunks(figure_rows(disclosures)) in UTF-8: the same bytes, written by the database
+    where it can be. Bytes, because PostgreSQL's text goes out as it comes in, never decoded
+    and encoded again."""
     using = disclosures.db
     if connections[using].vendor != "postgresql":
-        yield from csv_chunks(figure_rows(disclosures))
+        for chunk in csv_chunks(figure_rows(disclosures)):
+            yield chunk.encode()
         return
-    yield "\ufeff" + csv_fields(HEADER) + "\r\n"
+    yield ("\ufeff" + csv_fields(HEADER) + "\r\n").encode()
     with read_snapshot(using=using):
         documents = _documents(disclosures, using)
         while batch := list(islice(documents, CSV_BATCH)):
             yield from _batch_csv(batch, using)
 
 
-def _batch_csv(batch: list[tuple], using: str) -> Iterator[str]:
+def _batch_csv(batch: list[tuple], using: str) -> Iterator[bytes]:
     """A batch's rows as text: each run of disclosures the database writes in one query, the
     others (a format without export_csv_sql, a kind not its year's format's) through
     _batch_rows and csv.writer, each in its place."""
@@ -254,7 +257,7 @@ def _batch_csv(batch: list[tuple], using: str) -> Iterator[str]:
             writer = csv.writer(buffer)
             while chunk := list(islice(rows, core_csv.ROWS_PER_CHUNK)):
                 writer.writerows(chunk)
-                yield buffer.getvalue()
+                yield buffer.getvalue().encode()
                 buffer.seek(0)
                 buffer.truncate()
 
@@ -267,7 +270,7 @@ def _sql_format(key: str, kind: str):
 
 
 THREE_PUBLIC_CSV = f"""
-    SELECT 1, e.disclosure_id, '', CASE e.item {{ranks}} END, 0, 0,
+    SELECT 1, e.disclosure_id, CASE e.item {{ranks}} END, 0, 0, 0,
            {sql_literal(csv_fields([THREE_PUBLIC_LABEL, ""]))}
            || ',' || CASE e.item {{labels}} END || ','
            || ',' || CASE WHEN e.amount_yuan IS NULL THEN ''
@@ -281,8 +284,9 @@ THREE_PUBLIC_CSV = f"""
 """
 
 
-def _sql_text(run: list[tuple], formats: dict, using: str) -> str | None:
-    """The rows of consecutive disclosures as CSV text, written by PostgreSQL in one query."""
+def _sql_text(run: list[tuple], formats: dict, using: str) -> bytes | None:
+    """The rows of consecutive disclosures as CSV text in UTF-8 (the connection's encoding),
+    written by PostgreSQL in one query."""
     by_format: dict = {}
     for pk, *_rest in run:
         by_format.setdefault(formats[pk], []).append(pk)
@@ -320,8 +324,16 @@ def _sql_text(run: list[tuple], formats: dict, using: str) -> str | None:
           FROM f JOIN b ON b.id = f.disclosure
     """
     with connections[using].cursor() as cursor:
+        cursor.cursor.adapters.register_loader("text", _Utf8)
         cursor.execute(sql, [ids, heads, documents, *params, ids])
         return cursor.fetchone()[0]
+
+
+class _Utf8(Loader):
+    """Text as the bytes PostgreSQL sent (UTF-8, Django's client encoding)."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
 
 
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:

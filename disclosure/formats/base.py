@@ -33,8 +33,8 @@ ZERO = Value(Decimal(0), output_field=MONEY)
 # The exports' order of disclosures: by year, then agency (in the order agencies were
 # registered), then revision. Integers only, so that the database and Python agree on it.
 EXPORT_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
-# What a format's export_csv_sql selects: the disclosure, the keys ordering its figures
-# (text, then integers), and the figure's cells as CSV text around the document's columns.
+# What a format's export_csv_sql selects: the disclosure, four integers ordering its figures,
+# and the figure's cells as CSV text around the document's columns.
 EXPORT_CSV_COLUMNS = ("disclosure", "k0", "k1", "k2", "k3", "figures", "notes")
 # A format's figure leaves the nine 三公 count cells after 金额（元） empty.
 NO_COUNTS_CSV = "," * 9

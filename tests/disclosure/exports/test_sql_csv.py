@@ -71,12 +71,12 @@ AMOUNTS = [
 ]
 
 
-def python_csv(disclosures) -> str:
-    return "".join(exports.csv_chunks(exports.figure_rows(disclosures)))
+def python_csv(disclosures) -> bytes:
+    return "".join(exports.csv_chunks(exports.figure_rows(disclosures))).encode()
 
 
-def sql_csv(disclosures) -> str:
-    return "".join(exports.figure_csv(disclosures))
+def sql_csv(disclosures) -> bytes:
+    return b"".join(exports.figure_csv(disclosures))
 
 
 def current():
@@ -147,8 +147,8 @@ def awkward(db):
 
 def test_the_database_writes_the_same_bytes_as_python(awkward):
     expected = python_csv(current())
-    assert expected.count("\r\n") > 20 * len(AWKWARD)
-    assert "其中=SUM(A1)" in expected and "草稿" not in expected
+    assert expected.count(b"\r\n") > 20 * len(AWKWARD)
+    assert "其中=SUM(A1)".encode() in expected and "草稿".encode() not in expected
     if connection.vendor == "postgresql":  # the formats' Python is not asked
         for fmt in (Simple2014, Standard):
             mock.patch.object(fmt, "export_figures", side_effect=AssertionError).start()
@@ -191,7 +191,7 @@ def test_a_budget_is_written_by_python(db):
 
 
 def test_an_export_of_nothing_is_the_header(db):
-    header = "\ufeff" + ",".join(exports.HEADER) + "\r\n"
+    header = ("\ufeff" + ",".join(exports.HEADER) + "\r\n").encode()
     assert sql_csv(current()) == python_csv(current()) == header
 
 
