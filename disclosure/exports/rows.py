@@ -215,8 +215,9 @@ ITEM_RANK = Case(
 # two paths on factory data with every edge case and on the demo data); SQLite, and any format
 # without export_csv_sql, take that path.
 
-# Disclosures per query: the batch's text is one string of some 300 rows each, so memory stays
-# flat, and the first rows go out after one query.
+# Disclosures per query: the batch's text is one string of a few hundred rows each (a few MB
+# at most), so memory stays flat and the first rows go out after one query; the query's sort
+# stays within PostgreSQL's default work_mem (batches of 100 spilled it to disk).
 CSV_BATCH = 25
 
 
