@@ -307,8 +307,9 @@ def _sql_text(run: list[tuple], formats: dict, using: str) -> bytes | None:
     parts.append(THREE_PUBLIC_CSV.format(ranks=ranks, labels=labels))
     heads, documents = [], []
     for _pk, _format, agency, year, status, revision, published_at, _kind in run:
-        heads.append(csv_fields([neutralise(agency), str(year)]))
-        documents.append(csv_fields(_document(status, revision, published_at)))
+        # With the commas around them: fewer concatenations for each row.
+        heads.append(csv_fields([neutralise(agency), str(year)]) + ",")
+        documents.append("," + csv_fields(_document(status, revision, published_at)) + ",")
     columns = ", ".join(("section", *EXPORT_CSV_COLUMNS))
     # One sort of the run's rows, inside the aggregate: in the export's order of the
     # disclosures (their positions in `run`), then each format's order of its figures.
@@ -320,7 +321,7 @@ def _sql_text(run: list[tuple], formats: dict, using: str) -> bytes | None:
             {" UNION ALL ".join(parts)}
         )
         SELECT string_agg(
-                   b.head || ',' || f.figures || ',' || b.document || ',' || f.notes || E'\\r\\n',
+                   b.head || f.figures || b.document || f.notes || E'\\r\\n',
                    '' ORDER BY b.position, f.section, f.k0, f.k1, f.k2, f.k3)
           FROM f JOIN b ON b.id = f.disclosure
     """

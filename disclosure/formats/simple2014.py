@@ -288,14 +288,19 @@ class Simple2014(Format):
                    CASE l.statement {labels} END
                    || ',' || {sql_quoted("l.code")}
                    || ',' || {sql_text_cell("l.name")}
-                   || ',' || {sql_text_cell(parent)}
+                   || ',' || {sql_text_cell("l.parent")}
                    || ',' || {sql_literal(csv_fields([neutralise(FINAL)]))}
                    || ',' || {sql_wan("l.amount_yuan")}
                    || ',' || {sql_yuan("l.amount_yuan")}
                    || {sql_literal(NO_COUNTS_CSV)},
                    ','
-              FROM l
-              LEFT JOIN l p ON p.id = l.parent_id
+              FROM (
+                -- OFFSET 0: the parent once per line, not once per mention in the cell's CASE
+                SELECT l.*, {parent} AS parent
+                  FROM l
+                  LEFT JOIN l p ON p.id = l.parent_id
+                OFFSET 0
+              ) l
         """
         return sql, [list(disclosure_ids)]
 

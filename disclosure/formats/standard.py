@@ -249,10 +249,15 @@ class Standard(Format):
             ), r AS MATERIALIZED (
                 SELECT r.id, r.disclosure_id, r.table_id, r."order", r.side,
                        {sql_quoted("r.code")} || ',' || {sql_text_cell("r.name")}
-                       || ',' || {sql_text_cell(place)} || ',' AS text,
+                       || ',' || {sql_text_cell("r.place")} || ',' AS text,
                        {sql_text_cell("r.explanation")} || ',' AS notes
-                  FROM batch r
-                  LEFT JOIN batch p ON p.id = r.parent_id
+                  FROM (
+                    -- OFFSET 0: the place once per row, not once per mention in the cell's CASE
+                    SELECT r.*, {place} AS place
+                      FROM batch r
+                      LEFT JOIN batch p ON p.id = r.parent_id
+                    OFFSET 0
+                  ) r
             ), c AS MATERIALIZED (
                 SELECT c.id, c.table_id, c."order", c.side, c.printed, t.two_sided,
                        dense_rank() OVER (ORDER BY t.number) AS number_rank,
