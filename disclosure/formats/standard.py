@@ -223,7 +223,8 @@ class Standard(Format):
         (table, label) once per column, not once per cell; the cells are read by their rows'
         ids, as export_figures reads them, and a row's parent among the batch's rows (a join on
         the tables let the planner hash every cell or row of a nation for each batch). The
-        tables are ordered by their numbers' rank in the batch: integers sort faster than text.
+        tables are ordered by their numbers' rank in the batch (in the database's collation,
+        as export_figures orders them), so that every sort key is an integer.
         """
         rows, cells = ReportRow._meta.db_table, Cell._meta.db_table
         columns, tables = ColumnSpec._meta.db_table, TableSpec._meta.db_table
