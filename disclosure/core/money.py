@@ -107,3 +107,26 @@ def parse_decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"“{text}”不是数字。")
     return value
+
+
+# --- the same text written by PostgreSQL ---------------------------------------------------------
+# For exports whose rows the database joins as text (exports.rows, figure_csv): equal to
+# format_wan and format_yuan for every amount, NULL included (test_sql_csv.py checks them).
+
+
+def sql_wan(expression: str) -> str:
+    """format_wan in SQL: 元 → 万元, two decimals. PostgreSQL's round() on numeric rounds half
+    away from zero, as ROUND_HALF_UP does; multiplying by 0.0001 is exact (division would be
+    rounded to a chosen scale). Decimal keeps the sign of a negative amount rounded to zero
+    ("-0.00"), numeric does not: said explicitly."""
+    rounded = f"round(({expression}) * 0.0001, 2)"
+    return (
+        f"CASE WHEN ({expression}) IS NULL THEN '' "
+        f"WHEN ({expression}) < 0 AND {rounded} = 0 THEN '-0.00' "
+        f"ELSE {rounded}::text END"
+    )
+
+
+def sql_yuan(expression: str) -> str:
+    """format_yuan in SQL: 元 to the fen; '' for NULL."""
+    return f"COALESCE(round({expression}, 2)::text, '')"

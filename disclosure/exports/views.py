@@ -12,13 +12,13 @@ from disclosure.core.csv import csv_response
 from disclosure.models import Disclosure, FiscalYear
 
 from . import packages
-from .rows import csv_chunks, figure_rows
+from .rows import figure_csv
 
 NOT_PUBLISHED = "没有找到该单位该年度已发布的决算公开。"
 
 
 def _csv(disclosures, filename: str):
-    return csv_response(csv_chunks(figure_rows(disclosures)), filename)
+    return csv_response(figure_csv(disclosures), filename)
 
 
 @published

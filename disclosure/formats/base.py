@@ -33,6 +33,11 @@ ZERO = Value(Decimal(0), output_field=MONEY)
 # The exports' order of disclosures: by year, then agency (in the order agencies were
 # registered), then revision. Integers only, so that the database and Python agree on it.
 EXPORT_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
+# What a format's export_csv_sql selects: the disclosure, four integers ordering its figures,
+# and the figure's cells as CSV text around the document's columns.
+EXPORT_CSV_COLUMNS = ("disclosure", "k0", "k1", "k2", "k3", "figures", "notes")
+# A format's figure leaves the nine 三公 count cells after 金额（元） empty.
+NO_COUNTS_CSV = "," * 9
 # Rows fetched per round trip of the exports' server-side cursors.
 EXPORT_CHUNK = 2000
 
@@ -174,6 +179,18 @@ class Format(ABC):
         """The format's own figures of these disclosures (all of this format, a batch of the
         export's), streamed from database `using`, ordered by disclosure as the exports are
         (EXPORT_ORDER), then as the document prints them."""
+
+    def export_csv_sql(self, disclosure_ids: list[int]) -> tuple[str, list] | None:
+        """The same figures as CSV text made by PostgreSQL (exports.rows, figure_csv): a SELECT
+        of EXPORT_CSV_COLUMNS with its parameters, or None to be exported through
+        export_figures (every database but PostgreSQL always is).
+
+        `figures` is the row's cells 报表 … 外宾接待人次 and `notes` its 说明 and 同比情况, each
+        written as csv.writer writes them (disclosure.core.csv's sql_ helpers), so that the
+        bytes equal export_figures' rows written by exports.rows; k0 … k3 order the figures
+        of one disclosure as export_figures does.
+        """
+        return None
 
     # --- corrections -----------------------------------------------------------------------
 

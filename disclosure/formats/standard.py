@@ -22,7 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from disclosure.core.money import YUAN_PER_WAN, wan_text
+from disclosure.core.csv import sql_literal, sql_quoted, sql_text_cell
+from disclosure.core.money import YUAN_PER_WAN, sql_wan, sql_yuan, wan_text
 from disclosure.core.rows import row_key, row_label, row_place
 from disclosure.models import (
     Cell,
@@ -35,11 +36,20 @@ from disclosure.models import (
     NarrativeFigure,
     ReportRow,
     TableNote,
+    TableSpec,
     ThreePublicExpense,
 )
 
 from . import chart_figures
-from .base import EXPORT_CHUNK, EXPORT_ORDER, MONEY, ExportFigure, Format, register
+from .base import (
+    EXPORT_CHUNK,
+    EXPORT_ORDER,
+    MONEY,
+    NO_COUNTS_CSV,
+    ExportFigure,
+    Format,
+    register,
+)
 from .citations import count_values
 from .classes import add_class_codes
 from .paste import catalogue_from_tables, stated_cells
@@ -196,12 +206,93 @@ class Standard(Format):
         }
         columns = defaultdict(list)
         specs = ColumnSpec.objects.using(using).filter(table_id__in={r[2] for r in rows})
-        for spec in specs.order_by("order").values_list(
+        # pk after order: two columns may share an order, and export_csv_sql must agree.
+        for spec in specs.order_by("order", "pk").values_list(
             "table_id", "id", "group", "label", "side", "printed"
         ):
             columns[spec[0]].append(spec[1:])
         for (_disclosure, table), table_rows in groupby(rows, key=itemgetter(1, 2)):
             yield from _table_figures(list(table_rows), columns[table], amounts)
+
+    def export_csv_sql(self, disclosure_ids):
+        """export_figures as text: each row joined to its table's columns and its cell there,
+        if any, kept as _table_figures keeps them (a cell, or a blank the table prints on the
+        row's side); a table published empty with its note (no cell in its columns) left out.
+
+        A row's text (code, name, place, explanation) is written once per row and a column's
+        (table, label) once per column, not once per cell; the cells are read by their rows'
+        ids, as export_figures reads them, and a row's parent among the batch's rows (a join on
+        the tables let the planner hash every cell or row of a nation for each batch). The
+        tables are ordered by their numbers' rank in the batch (in the database's collation,
+        as export_figures orders them), so that every sort key is an integer.
+        """
+        rows, cells = ReportRow._meta.db_table, Cell._meta.db_table
+        columns, tables = ColumnSpec._meta.db_table, TableSpec._meta.db_table
+        notes = TableNote._meta.db_table
+        parent = (
+            "CASE WHEN r.parent_id IS NULL THEN NULL WHEN p.id IS NOT NULL THEN p.name "
+            f"ELSE (SELECT q.name FROM {rows} q WHERE q.id = r.parent_id) END"
+        )
+        place = (
+            "concat_ws('/', NULLIF(CASE WHEN r.side <> '' THEN r.side ELSE r.panel END, ''), "
+            f"NULLIF({parent}, ''))"
+        )
+        label = (
+            "CASE WHEN c.\"group\" <> '' AND c.label <> '' THEN c.\"group\" || '/' || c.label "
+            'ELSE c."group" || c.label END'
+        )
+        sql = f"""
+            WITH batch AS MATERIALIZED (
+                SELECT id, disclosure_id, table_id, "order", side, panel, code, name, parent_id,
+                       explanation
+                  FROM {rows}
+                 WHERE disclosure_id = ANY(%s)
+            ), r AS MATERIALIZED (
+                SELECT r.id, r.disclosure_id, r.table_id, r."order", r.side,
+                       {sql_quoted("r.code")} || ',' || {sql_text_cell("r.name")}
+                       || ',' || {sql_text_cell("r.place")} || ',' AS text,
+                       {sql_text_cell("r.explanation")} || ',' AS notes
+                  FROM (
+                    -- OFFSET 0: the place once per row, not once per mention in the cell's CASE
+                    SELECT r.*, {place} AS place
+                      FROM batch r
+                      LEFT JOIN batch p ON p.id = r.parent_id
+                    OFFSET 0
+                  ) r
+            ), c AS MATERIALIZED (
+                SELECT c.id, c.table_id, c."order", c.side, c.printed, t.two_sided,
+                       dense_rank() OVER (ORDER BY t.number) AS number_rank,
+                       {sql_text_cell("'公开' || t.number || '表 ' || t.title")} || ',' AS report,
+                       {sql_text_cell(label)} || ',' AS label
+                  FROM {columns} c
+                  JOIN {tables} t ON t.id = c.table_id
+                 WHERE c.table_id IN (SELECT table_id FROM batch)
+            ), x AS MATERIALIZED (
+                SELECT x.row_id, x.column_id, x.amount_yuan
+                  FROM {cells} x
+                 WHERE x.row_id = ANY(ARRAY(SELECT id FROM batch))
+            ), emptied AS (
+                SELECT n.disclosure_id, n.table_id
+                  FROM {notes} n
+                 WHERE n.disclosure_id = ANY(%s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM r JOIN x ON x.row_id = r.id
+                         JOIN c ON c.id = x.column_id AND c.table_id = r.table_id
+                        WHERE r.disclosure_id = n.disclosure_id AND r.table_id = n.table_id)
+            )
+            SELECT r.disclosure_id, c.number_rank, r."order", c."order", c.id,
+                   c.report || r.text || c.label || {sql_wan("x.amount_yuan")}
+                   || ',' || {sql_yuan("x.amount_yuan")} || {sql_literal(NO_COUNTS_CSV)},
+                   r.notes
+              FROM r
+              JOIN c ON c.table_id = r.table_id
+              LEFT JOIN x ON x.row_id = r.id AND x.column_id = c.id
+             WHERE (x.row_id IS NOT NULL OR (c.printed AND (NOT c.two_sided OR c.side = r.side)))
+               AND NOT EXISTS (
+                   SELECT 1 FROM emptied e
+                    WHERE e.disclosure_id = r.disclosure_id AND e.table_id = r.table_id)
+        """
+        return sql, [list(disclosure_ids), list(disclosure_ids)]
 
     def copy_figures(self, *, original, draft, copy) -> None:
         for model in (NarrativeFigure, TableNote):
