@@ -76,10 +76,11 @@ def test_the_budget_csv_has_every_figure_in_yuan_and_wan(client, budget):
     ]
 
 
-def test_a_final_page_is_unchanged_without_a_budget(client, final):
+def test_a_final_page_without_a_budget_says_so_and_links_to_none(client, final):
     publish(final)
     page = client.get(final.get_absolute_url()).content.decode()
-    assert "部门预算" not in page and "预算执行情况" not in page
+    assert '<p class="counterpart">2026年部门预算未在本站公开。</p>' in page
+    assert "/budget/" not in page and "预算执行情况" not in page
 
 
 def test_the_final_page_shows_budget_final_and_execution_rate_once_the_budget_is_published(
