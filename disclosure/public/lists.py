@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from bureaus.models import Agency
 from disclosure.charts.build import three_public_by_year
@@ -45,6 +46,15 @@ class DisclosureRow:
     three_public_yuan: Decimal | None
     csv: str
     xlsx: str
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """An agency page row of its published 部门预算: the year, its page and its CSV."""
+
+    year: int
+    url: str
+    csv: str
 
 
 def _rows(disclosures, links: Links) -> list[DisclosureRow]:
@@ -146,6 +156,7 @@ def agency_page(*, slug: str, path: str = "", page: str | None = None) -> dict:
     context["rows"] = _rows(disclosures[bounds(number)], links)
     context["pager"] = pager(path, number, pages)
     context["parent_url"] = links.agency(agency.parent.slug) if agency.parent else None
+    context["budgets"] = agency_budgets(agency=agency)
     context["chart"] = None
     if disclosures:
         summaries = reconciliation_summaries(disclosure_ids=[d.pk for d in disclosures])
@@ -153,6 +164,26 @@ def agency_page(*, slug: str, path: str = "", page: str | None = None) -> dict:
             agency=agency, disclosures=disclosures, summaries=summaries
         )
     return context
+
+
+def agency_budgets(*, agency: Agency) -> list[BudgetRow]:
+    """The agency's published 部门预算, newest first (one query; an agency has one a year, so
+    the list is short and every URL is reversed as is)."""
+    years = (
+        Disclosure.objects.current()
+        .budgets()
+        .filter(agency=agency)
+        .order_by("-fiscal_year__year")
+        .values_list("fiscal_year__year", flat=True)
+    )
+    return [
+        BudgetRow(
+            year=year,
+            url=reverse("budget_detail", kwargs={"slug": agency.slug, "year": year}),
+            csv=reverse("budget_csv", kwargs={"slug": agency.slug, "year": year}),
+        )
+        for year in years
+    ]
 
 
 def year_list(*, year: int) -> dict:

@@ -40,6 +40,9 @@ def test_a_published_budget_has_its_page_linked_both_ways_with_the_final(client,
     assert 'href="/agencies/putuo-wenlv/2026/budget.csv"' in page
     final_page = client.get(final.get_absolute_url()).content.decode()
     assert 'href="/agencies/putuo-wenlv/2026/budget/"' in final_page
+    agency_page = client.get("/agencies/putuo-wenlv/").content.decode()
+    assert '<a href="/agencies/putuo-wenlv/2026/budget/">2026年部门预算</a>' in agency_page
+    assert '<a href="/agencies/putuo-wenlv/2026/budget.csv">CSV</a>' in agency_page
 
 
 def test_an_unpublished_budget_is_not_shown_nor_linked(client, budget, final):
@@ -47,6 +50,9 @@ def test_an_unpublished_budget_is_not_shown_nor_linked(client, budget, final):
     assert client.get("/agencies/putuo-wenlv/2026/budget/").status_code == 404
     assert client.get("/agencies/putuo-wenlv/2026/budget.csv").status_code == 404
     assert "/budget/" not in client.get(final.get_absolute_url()).content.decode()
+    agency_page = client.get("/agencies/putuo-wenlv/").content.decode()
+    assert "2026年度决算" in agency_page
+    assert "/budget" not in agency_page and "历年部门预算" not in agency_page
 
 
 def test_the_budget_csv_has_every_figure_in_yuan_and_wan(client, budget):
@@ -76,10 +82,11 @@ def test_the_budget_csv_has_every_figure_in_yuan_and_wan(client, budget):
     ]
 
 
-def test_a_final_page_is_unchanged_without_a_budget(client, final):
+def test_a_final_page_without_a_budget_says_so_and_links_to_none(client, final):
     publish(final)
     page = client.get(final.get_absolute_url()).content.decode()
-    assert "部门预算" not in page and "预算执行情况" not in page
+    assert '<p class="counterpart">2026年部门预算未在本站公开。</p>' in page
+    assert "/budget/" not in page and "预算执行情况" not in page
 
 
 def test_the_final_page_shows_budget_final_and_execution_rate_once_the_budget_is_published(
