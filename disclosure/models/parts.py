@@ -3,6 +3,7 @@ consolidated units and the glossary."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from .disclosure import THREE_PUBLIC_AMOUNT_IN_RECORD, Disclosure
 from .fields import NON_NEGATIVE, NON_NEGATIVE_COUNT, non_negative
@@ -171,6 +172,13 @@ class ThreePublicExpense(DisclosurePart):
             ),
             non_negative("amount_yuan", "three_public"),
             *[non_negative(f, "three_public") for f in COUNT_FIELDS],
+            # The exports label items by these values (in SQL on PostgreSQL): no other value
+            # may reach the table, whatever writes it.
+            models.CheckConstraint(
+                condition=Q(item__in=ThreePublicItem.values),
+                name="three_public_item_known",
+                violation_error_message="“三公”经费项目只能是因公出国（境）费、公务用车购置费、公务用车运行维护费或公务接待费。",
+            ),
         ]
 
     def __str__(self) -> str:

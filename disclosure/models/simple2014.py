@@ -72,6 +72,12 @@ class ExpenditureLine(DisclosurePart):
                 violation_error_message="同一报表中科目编码不能重复。",
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="line_not_own_parent"),
+            # The exports name statements by these values (in SQL on PostgreSQL).
+            models.CheckConstraint(
+                condition=Q(statement__in=Statement.values),
+                name="line_statement_known",
+                violation_error_message="报表只能是收入决算、支出决算、支出按性质分（经济分类）或支出按功能分类。",
+            ),
         ]
         indexes = [
             # An import finds repeated names and "其中" parents of its earlier batches by name.
