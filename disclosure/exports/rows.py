@@ -18,12 +18,21 @@ from disclosure.core.csv import neutralise
 from disclosure.core.money import format_wan, format_yuan
 from disclosure.core.rows import row_place
 from disclosure.core.snapshot import read_snapshot
-from disclosure.formats.base import EXPORT_CHUNK, EXPORT_ORDER, ExportFigure, registered
+from disclosure.formats.base import (
+    DISCLOSURE_EXPORT_ORDER,
+    EXPORT_CHUNK,
+    EXPORT_ORDER,
+    ExportFigure,
+    Format,
+    kind_format,
+    registered,
+)
 from disclosure.models import (
     COUNT_FIELDS,
     ColumnSpec,
     Disclosure,
     DisclosureStatus,
+    DocumentKind,
     ReportRow,
     ThreePublicExpense,
     ThreePublicItem,
@@ -34,7 +43,6 @@ from .columns import COLUMNS, FIGURE_COLUMNS
 HEADER = [c.name for c in COLUMNS]
 # The long layout an import reads and the admin exports: the columns before 0.2.0's.
 FIGURE_HEADER = [c.name for c in FIGURE_COLUMNS]
-DOCUMENT_KIND = "决算"  # 预算 will come with the budget document
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 THREE_PUBLIC_LABEL = "“三公”经费"
 # The measure column: every figure of the 2014 format is a final (决算) amount; the standard
@@ -57,10 +65,13 @@ def published_text(published_at: datetime | None) -> str:
     return published_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat()
 
 
-def _document(status: str, revision: int, published_at: datetime | None) -> tuple[str, ...]:
+def _document(
+    kind: str, status: str, revision: int, published_at: datetime | None
+) -> tuple[str, ...]:
     # Every row of a disclosure repeats these: computed once per disclosure, not per figure.
+    # 文件类型 is the kind's label: 决算 or 预算.
     label = DisclosureStatus(status).label
-    return (DOCUMENT_KIND, label, str(revision), published_text(published_at))
+    return (DocumentKind(kind).label, label, str(revision), published_text(published_at))
 
 
 def figure_row(head: tuple, document: tuple, figure: ExportFigure) -> list[str]:
@@ -118,23 +129,26 @@ def three_public_row(head: tuple, document: tuple, record: tuple) -> list[str]:
 
 def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
     """Every figure of the given disclosures: each format's own figures (2014 statement lines,
-    standard-format table cells), then the three public expenses (amounts where the format
-    keeps them there, and counts), disclosure by disclosure in EXPORT_ORDER.
+    standard-format table cells, the budget's tables), then the three public expenses (amounts
+    where the format keeps them there, and counts), disclosure by disclosure in EXPORT_ORDER
+    (a 预算 before the 决算 of the same agency and year).
 
     One read-only snapshot (core.snapshot) for the whole export, so every query sees the same
     publications and the server-side cursors need no WITH HOLD (which made PostgreSQL sort
     and store the whole result before the first row). The disclosures are read in batches of
-    BATCH; per batch one query per format present and one for the 三公 records, each fetching
-    only the columns printed, merged on the disclosure.
+    BATCH; per batch one query per format present (a 预算's format is its kind's, a 决算's its
+    year's) and one for the 三公 records, each fetching only the columns printed, merged on the
+    disclosure.
     """
     using = disclosures.db  # once: a replica router may choose anew for every query
     with read_snapshot(using=using):
         documents = (
             disclosures.using(using)
-            .order_by("fiscal_year__year", "agency_id", "pk")
+            .order_by(*DISCLOSURE_EXPORT_ORDER)
             .values_list(
                 "pk",
                 "fiscal_year__disclosure_format",
+                "kind",
                 "agency__name",
                 "fiscal_year__year",
                 "status",
@@ -149,13 +163,21 @@ def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
 
 def _batch_rows(batch: list[tuple], using: str) -> Iterator[list[str]]:
     position, heads, documents = {}, {}, {}
-    for i, (pk, _format, agency, year, status, revision, published_at) in enumerate(batch):
+    year_formats = {fmt.key: fmt for fmt in registered()}
+    by_format: dict[str, tuple[Format, list[int]]] = {}
+    for i, (pk, year_format, kind, agency, year, status, revision, published_at) in enumerate(
+        batch
+    ):
         position[pk] = i
         heads[pk] = (neutralise(agency), str(year))
-        documents[pk] = _document(status, revision, published_at)
+        documents[pk] = _document(kind, status, revision, published_at)
+        # As formats.base.format_for picks it: the kind's own format (the budget's), else the
+        # year's. One query per format present, however the kinds mix in the batch.
+        fmt = kind_format(kind) or year_formats.get(year_format)
+        if fmt is not None:
+            by_format.setdefault(fmt.key, (fmt, []))[1].append(pk)
     streams = []
-    for fmt in registered():
-        ids = [d[0] for d in batch if d[1] == fmt.key]
+    for fmt, ids in by_format.values():
         if ids:
             figures = fmt.export_figures(ids, using=using)
             streams.append(

@@ -30,9 +30,18 @@ MONEY = DecimalField(max_digits=17, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 
 # The totals every list shows or may show, each annotated as `<name>_yuan` (exact 元).
-# The exports' order of disclosures: by year, then agency (in the order agencies were
-# registered), then revision. Integers only, so that the database and Python agree on it.
-EXPORT_ORDER = ("disclosure__fiscal_year__year", "disclosure__agency_id", "disclosure_id")
+# The exports' order of disclosures, the one rule every export follows: by year, then agency
+# (in the order agencies were registered), then the 预算 before the 决算 of that agency-year (the
+# budget is published first, that spring), then revision. The kind sorts by its stored value,
+# "budget" < "final": lowercase ASCII, ordered alike by every collation and by Python.
+# DISCLOSURE_EXPORT_ORDER is the same order on Disclosure itself, EXPORT_ORDER on its parts.
+DISCLOSURE_EXPORT_ORDER = ("fiscal_year__year", "agency_id", "kind", "pk")
+EXPORT_ORDER = (
+    "disclosure__fiscal_year__year",
+    "disclosure__agency_id",
+    "disclosure__kind",
+    "disclosure_id",
+)
 # Rows fetched per round trip of the exports' server-side cursors.
 EXPORT_CHUNK = 2000
 
@@ -265,6 +274,11 @@ def register_kind(fmt: "Format") -> "Format":
     return fmt
 
 
+def kind_format(kind: str) -> "Format | None":
+    """The format of every document of `kind` (the budget's), or None: a 决算 takes its year's."""
+    return _BY_KIND.get(kind)
+
+
 def format_for(fiscal_year_or_disclosure: FiscalYear | Disclosure) -> "Format":
     """The format of a disclosure (its kind's, for a 预算; else its year's), or of a year's
     决算 when given a year."""
@@ -297,12 +311,22 @@ def with_per_format(disclosures: QuerySet, **measures: dict[str, Expression | No
     return disclosures.annotate(**annotations)
 
 
-def with_totals(disclosures: QuerySet) -> QuerySet:
+def with_totals(disclosures: QuerySet, *, kind: str = DocumentKind.FINAL) -> QuerySet:
     """Annotate `<total>_yuan` for every name in TOTALS, each from its disclosure's format.
 
     One query whatever the number of disclosures and however the formats mix: every format's
-    expression sits in a CASE on the year's format.
+    expression sits in a CASE on the year's format. The disclosures are all of `kind`: a 决算
+    by default; of a kind with its own format (the 预算), that format's totals, without a CASE.
     """
+    own = kind_format(kind)
+    if own is not None:
+        expressions = own.total_expressions()
+        return disclosures.annotate(
+            **{
+                f"{name}_yuan": Coalesce(expressions[name], ZERO) if name in expressions else ZERO
+                for name in TOTALS
+            }
+        )
     annotations = {}
     formats = registered()
     expressions = {fmt.key: fmt.total_expressions() for fmt in formats}

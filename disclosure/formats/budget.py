@@ -17,6 +17,8 @@ from .standard import VEHICLE, Place, Standard
 class Budget(Standard):
     key = "budget"
     kind = DocumentKind.BUDGET
+    # The exports name its tables as the budget prints them: 预算08表, not 公开08表.
+    TABLE_PREFIX = "预算"
 
     # Every figure of a budget is a 预算数: the totals come from the budget tables' own columns.
     TOTALS = {

@@ -80,6 +80,8 @@ class Standard(Format):
     has_tables = True
     three_public_amounts_in_tables = True
     template = "disclosure/_standard.html"
+    # How the document names its tables in the exports: 公开05表 (the budget's: 预算05表).
+    TABLE_PREFIX = "公开"
 
     # Each list total: the places that print it, the first present wins (01 is the summary
     # table; 02/03 the detailed ones, which a disclosure may publish without 01).
@@ -201,7 +203,7 @@ class Standard(Format):
         ):
             columns[spec[0]].append(spec[1:])
         for (_disclosure, table), table_rows in groupby(rows, key=itemgetter(1, 2)):
-            yield from _table_figures(list(table_rows), columns[table], amounts)
+            yield from _table_figures(list(table_rows), columns[table], amounts, self.TABLE_PREFIX)
 
     def copy_figures(self, *, original, draft, copy) -> None:
         for model in (NarrativeFigure, TableNote):
@@ -324,14 +326,15 @@ EXPORT_ROW_FIELDS = (
 )
 
 
-def _table_figures(rows: list[tuple], columns: list[tuple], amounts: dict) -> Iterator:
+def _table_figures(rows: list[tuple], columns: list[tuple], amounts: dict, prefix: str) -> Iterator:
     """One table of one disclosure (rows as EXPORT_ROW_FIELDS, its columns in order, the
-    batch's amounts by (row, column)): the figures it exports."""
+    batch's amounts by (row, column)): the figures it exports, its tables named
+    `<prefix>NN表` as the document prints them."""
     noted = rows[0][-1] is not None
     if noted and not any((r[0], c[0]) in amounts for r in rows for c in columns):
         return  # published empty, with its note: the note is what the table says
     _id, _d, _t, number, title, two_sided, *_rest = rows[0]
-    report = f"公开{number}表 {title}"
+    report = f"{prefix}{number}表 {title}"
     labels = [
         f"{group}/{label}" if group and label else group or label for _, group, label, *_ in columns
     ]

@@ -23,9 +23,11 @@ def document() -> dict:
     return json.loads((CORPUS / "wenlvju-budget-2026.json").read_text(encoding="utf-8"))
 
 
-def entered(doc: dict):
-    agency = AgencyFactory(name=doc["agency"], slug="putuo-wenlv")
-    d = BudgetDisclosureFactory(agency=agency, fiscal_year=StandardFiscalYearFactory(year=2026))
+def entered(doc: dict, *, agency=None, fiscal_year=None):
+    """The budget, of a new agency and year 2026 unless given (the 决算's, to set it beside)."""
+    agency = agency or AgencyFactory(name=doc["agency"], slug="putuo-wenlv")
+    fiscal_year = fiscal_year or StandardFiscalYearFactory(year=2026)
+    d = BudgetDisclosureFactory(agency=agency, fiscal_year=fiscal_year)
     tables = tables_of(d)
     for t in doc["tables"]:
         spec = table_spec(t["number"], tables)
