@@ -8,7 +8,6 @@ The budget is the corpus document 上海市普陀区文化和旅游局 2026年�
 import csv
 import io
 import zipfile
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,27 +15,20 @@ import frictionless
 import pytest
 from openpyxl import load_workbook
 
-from disclosure.caching.published import published_changed
 from disclosure.exports import packages
 from disclosure.exports.rows import HEADER
-from disclosure.models import Disclosure
-from tests.disclosure.budget.corpus import PER_UNIT, document, entered
+from tests.disclosure.budget.corpus import PER_UNIT, document, published_budget, published_final
 from tests.factories import (
     AgencyFactory,
     BudgetDisclosureFactory,
     StandardDisclosureFactory,
     StandardFiscalYearFactory,
-    ThreePublicExpenseFactory,
     add_row,
     publish,
 )
 
 pytestmark = pytest.mark.django_db
 GOLDEN = Path(__file__).parent / "golden"
-PUBLISHED = {
-    "budget": datetime(2026, 2, 10, 2, 0, tzinfo=UTC),  # 10:00 Beijing time
-    "final": datetime(2027, 9, 30, 2, 0, tzinfo=UTC),
-}
 
 
 def body(response) -> bytes:
@@ -47,32 +39,14 @@ def records(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def published_at(d: Disclosure, moment: datetime) -> Disclosure:
-    """publish() at a fixed time (a published disclosure is frozen: set it in the same step)."""
-    Disclosure.objects.filter(pk=d.pk).update(status="published", published_at=moment)
-    published_changed()
-    d.refresh_from_db()
-    return d
-
-
 @pytest.fixture
 def final():
-    """The 决算 of the budget's agency and year, created first: it has the smaller id, so the
-    budget's place before it comes from the rule (预算 before 决算), not from the ids."""
-    agency = AgencyFactory(name=document()["agency"], slug="putuo-wenlv")
-    d = StandardDisclosureFactory(agency=agency, fiscal_year=StandardFiscalYearFactory(year=2026))
-    add_row(d, "05", "行政运行", code="2070101", cells={"合计": "418.91", "基本支出": "418.91"})
-    add_row(d, "07", "公务接待费", cells={"预算数": "2.11", "决算数": "1.00"})
-    ThreePublicExpenseFactory(
-        disclosure=d, item="reception", amount_yuan=None, reception_batches=3, reception_persons=20
-    )
-    return published_at(d, PUBLISHED["final"])
+    return published_final()
 
 
 @pytest.fixture
 def budget(final):
-    d = entered(document(), agency=final.agency, fiscal_year=final.fiscal_year)
-    return published_at(d, PUBLISHED["budget"])
+    return published_budget(final)
 
 
 KIND = HEADER.index("文件类型")
