@@ -82,6 +82,9 @@ class Standard(Format):
     template = "disclosure/_standard.html"
     # How the document names its tables in the exports: 公开05表 (the budget's: 预算05表).
     TABLE_PREFIX = "公开"
+    # The measure of the document's own figures (a column's `measure`): what the words of its
+    # 情况说明 mean when they do not say 预算 or 决算.
+    OWN_MEASURE = "final"
 
     # Each list total: the places that print it, the first present wins (01 is the summary
     # table; 02/03 the detailed ones, which a disclosure may publish without 01).
@@ -277,11 +280,11 @@ class Standard(Format):
                     record.yoy_remark,
                 )
             )
-        _narrative_parts(ids, kinds, parts, titles, records)
+        _narrative_parts(ids, kinds, parts, titles, records, self)
         return parts
 
 
-def _narrative_parts(ids, kinds, parts, titles, records) -> None:
+def _narrative_parts(ids, kinds, parts, titles, records, fmt: Standard) -> None:
     """The figures only the 情况说明 states, and those printed where the words name a cell
     (two queries for every disclosure together)."""
     figures = defaultdict(list)
@@ -301,7 +304,12 @@ def _narrative_parts(ids, kinds, parts, titles, records) -> None:
         if not paragraphs[pk]:
             continue
         catalogue = catalogue_from_tables(
-            parts[pk]["tables"], titles, figures[pk], count_values(records[pk])
+            parts[pk]["tables"],
+            titles,
+            figures[pk],
+            count_values(records[pk]),
+            measure=fmt.OWN_MEASURE,
+            prefix=fmt.TABLE_PREFIX,
         )
         parts[pk]["statements"] = [
             kinds.Statement(key, words, value * YUAN_PER_WAN, cell.label, cell.value * YUAN_PER_WAN)
