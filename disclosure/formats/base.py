@@ -42,6 +42,10 @@ EXPORT_ORDER = (
     "disclosure__kind",
     "disclosure_id",
 )
+# The same order for a format's own figures (export_figures): they are all of one kind (a year
+# format's 决算s, the budget's 预算s), so the kind never decides among them, and sorting on it
+# cost a tenth more time in a batch's rows query (measured on PostgreSQL, 25 disclosures).
+ONE_KIND_EXPORT_ORDER = tuple(f for f in EXPORT_ORDER if f != "disclosure__kind")
 # Rows fetched per round trip of the exports' server-side cursors.
 EXPORT_CHUNK = 2000
 
@@ -182,7 +186,7 @@ class Format(ABC):
     def export_figures(self, disclosure_ids: list[int], *, using: str) -> Iterator[ExportFigure]:
         """The format's own figures of these disclosures (all of this format, a batch of the
         export's), streamed from database `using`, ordered by disclosure as the exports are
-        (EXPORT_ORDER), then as the document prints them."""
+        (ONE_KIND_EXPORT_ORDER), then as the document prints them."""
 
     # --- corrections -----------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ from disclosure.models import (
 )
 
 from . import chart_figures
-from .base import EXPORT_CHUNK, EXPORT_ORDER, MONEY, ExportFigure, Format, register
+from .base import EXPORT_CHUNK, MONEY, ONE_KIND_EXPORT_ORDER, ExportFigure, Format, register
 from .citations import count_values
 from .classes import add_class_codes
 from .paste import catalogue_from_tables, stated_cells
@@ -189,7 +189,7 @@ class Standard(Format):
                     condition=Q(disclosure__table_notes__table=F("table_id")),
                 )
             )
-            .order_by(*EXPORT_ORDER, "table__number", "order")
+            .order_by(*ONE_KIND_EXPORT_ORDER, "table__number", "order")
             .values_list(*EXPORT_ROW_FIELDS)
         )
         amounts = {
