@@ -178,11 +178,10 @@ def _batch_rows(batch: list[tuple], using: str) -> Iterator[list[str]]:
             by_format.setdefault(fmt.key, (fmt, []))[1].append(pk)
     streams = []
     for fmt, ids in by_format.values():
-        if ids:
-            figures = fmt.export_figures(ids, using=using)
-            streams.append(
-                (position[f[0]], 0, figure_row(heads[f[0]], documents[f[0]], f)) for f in figures
-            )
+        figures = fmt.export_figures(ids, using=using)
+        streams.append(
+            (position[f[0]], 0, figure_row(heads[f[0]], documents[f[0]], f)) for f in figures
+        )
     records = (
         ThreePublicExpense.objects.using(using)
         .filter(disclosure_id__in=list(position))
