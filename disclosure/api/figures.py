@@ -14,9 +14,12 @@ from django.db.models import Q, QuerySet
 
 from disclosure.core.money import format_wan, format_yuan
 from disclosure.core.rows import row_place
+from disclosure.formats.base import format_for
 from disclosure.models import Cell, ExpenditureLine, ThreePublicExpense
+from disclosure.models import DocumentKind as ModelKind
 
 from .pagination import decode_cursor, encode_cursor
+from .selectors import API_KINDS
 
 FINAL = "决算数"
 THREE_PUBLIC = "three_public"
@@ -25,7 +28,12 @@ KEY_TYPES = (int, int, int)
 
 
 def _base(d) -> dict:
-    return {"agency": d.agency.slug, "year": d.fiscal_year.year, "revision": d.revision}
+    return {
+        "agency": d.agency.slug,
+        "year": d.fiscal_year.year,
+        "kind": API_KINDS[ModelKind(d.kind)],
+        "revision": d.revision,
+    }
 
 
 def _money(amount) -> dict:
@@ -47,8 +55,10 @@ def _line(x: ExpenditureLine) -> dict:
 def _cell(c: Cell) -> dict:
     row = c.row
     parent = row.parent.name if row.parent_id else ""
+    # The table as its format names it in the CSV: 公开05表 in a 决算, 预算05表 in a 预算.
+    prefix = format_for(row.disclosure).TABLE_PREFIX
     return _base(row.disclosure) | {
-        "table": f"公开{row.table.number}表 {row.table.title}",
+        "table": f"{prefix}{row.table.number}表 {row.table.title}",
         "table_key": row.table.number,
         "code": row.code,
         "name": row.name,

@@ -11,9 +11,10 @@ from ninja import Schema
 
 
 class DocumentKind(StrEnum):
-    """The kind of document. Only 决算 is published today; 预算 joins it with the budget model."""
+    """The kind of document, as the documents name it: the 部门决算 or the 部门预算."""
 
     FINAL = "决算"
+    BUDGET = "预算"
 
 
 class Error(Schema):
@@ -94,8 +95,9 @@ class DisclosureDetail(DisclosureSummary):
 class Figure(Schema):
     agency: str
     year: int
+    kind: DocumentKind  # the document's: 决算 or 预算 (文件类型 of the CSV)
     revision: int
-    table: str  # 公开05表 一般公共预算财政拨款支出决算表, 支出决算, “三公”经费
+    table: str  # 公开05表 一般公共预算财政拨款支出决算表, 预算05表 …, 支出决算, “三公”经费
     table_key: str  # what the `table` filter takes: 05, expenditure, three_public
     code: str
     name: str

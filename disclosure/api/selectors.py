@@ -5,12 +5,14 @@ revision, for its history), so a draft, a submitted or a returned revision canno
 Lists cost a fixed number of queries per page (see pagination.py and figures.py).
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from bureaus.models import Agency
 from disclosure.core.money import format_wan, format_yuan
-from disclosure.formats.base import TOTALS, with_totals
+from disclosure.formats.base import TOTALS, kind_format, with_totals
 from disclosure.models import (
     COUNT_FIELDS,
     Disclosure,
@@ -99,18 +101,24 @@ def current(
         rows = rows.filter(agency__region=region)
     if year is not None:
         rows = rows.filter(fiscal_year__year=year)
-    # The API serves the 决算 (its URLs name an agency and year, not a kind); no kind given
-    # means the 决算 too, as it always has.
-    return rows.filter(kind=MODEL_KINDS[DocumentKind(kind or DocumentKind.FINAL)])
+    # One kind at a time: no kind given means the 决算, as it always has (a client of the
+    # first API gets what it got); `kind=预算` the 部门预算.
+    return rows.filter(kind=model_kind(kind))
 
 
 # The API's kind (its label, as the documents say it) → the model's.
-MODEL_KINDS = {DocumentKind.FINAL: ModelKind.FINAL}
+MODEL_KINDS = {DocumentKind.FINAL: ModelKind.FINAL, DocumentKind.BUDGET: ModelKind.BUDGET}
+API_KINDS = {model: api for api, model in MODEL_KINDS.items()}
+
+
+def model_kind(kind: str | None) -> ModelKind:
+    return MODEL_KINDS[DocumentKind(kind or DocumentKind.FINAL)]
 
 
 def published(**filters) -> QuerySet:
-    """current() with agency, year and every list total, in one query."""
-    return with_totals(current(**filters).select_related("agency", "fiscal_year"))
+    """current() with agency, year and every list total (the kind's), in one query."""
+    rows = current(**filters).select_related("agency", "fiscal_year")
+    return with_totals(rows, kind=model_kind(filters.get("kind")))
 
 
 def disclosure_item(d: Disclosure) -> dict:
@@ -122,30 +130,40 @@ def disclosure_item(d: Disclosure) -> dict:
             totals.append(
                 {"name": name, "amount_yuan": format_yuan(amount), "amount_wan": format_wan(amount)}
             )
+    kind = API_KINDS[ModelKind(d.kind)]
+    own = kind_format(d.kind)  # a 预算's format is its kind's, a 决算's its year's
     return {
         "agency": slug,
         "agency_name": d.agency.name,
         "region": d.agency.region,
         "year": year,
-        "kind": DocumentKind.FINAL,
-        "format": d.fiscal_year.disclosure_format,
+        "kind": kind,
+        "format": own.key if own else d.fiscal_year.disclosure_format,
         "status": DisclosureStatus(d.status).label,
         "revision": d.revision,
         "published_at": d.published_at,
-        "url": reverse("api-v1:disclosure", kwargs={"slug": slug, "year": year}),
+        "url": disclosure_url(slug, year, kind),
         "page": d.get_absolute_url(),
         "csv": d.get_csv_url(),
         "totals": totals,
     }
 
 
-def disclosure_get(*, slug: str, year: int) -> Disclosure:
-    """The current published revision. Raises Disclosure.DoesNotExist."""
-    return published(agency=slug, year=year).get()
+def disclosure_url(slug: str, year: int, kind: DocumentKind) -> str:
+    """The disclosure in the API: an agency-year's 决算 at its plain URL (as always), its 预算
+    with ?kind=预算."""
+    url = reverse("api-v1:disclosure", kwargs={"slug": slug, "year": year})
+    return url if kind == DocumentKind.FINAL else f"{url}?{urlencode({'kind': kind.value})}"
 
 
-def disclosure_detail(*, slug: str, year: int) -> dict:
-    d = disclosure_get(slug=slug, year=year)
+def disclosure_get(*, slug: str, year: int, kind: str | None = None) -> Disclosure:
+    """The current published revision of the kind (the 决算 by default). Raises
+    Disclosure.DoesNotExist."""
+    return published(agency=slug, year=year, kind=kind).get()
+
+
+def disclosure_detail(*, slug: str, year: int, kind: str | None = None) -> dict:
+    d = disclosure_get(slug=slug, year=year, kind=kind)
     chain = Disclosure.objects.filter(
         agency_id=d.agency_id,
         fiscal_year_id=d.fiscal_year_id,
@@ -251,9 +269,9 @@ def _acknowledgement(finding: ReconciliationFinding) -> dict | None:
 # --- corrections -------------------------------------------------------------------------------
 
 
-def corrections(*, slug: str, year: int) -> list[dict]:
+def corrections(*, slug: str, year: int, kind: str | None = None) -> list[dict]:
     """Every correction up to the current revision, newest first (published revisions only)."""
-    d = disclosure_get(slug=slug, year=year)
+    d = disclosure_get(slug=slug, year=year, kind=kind)
     return [
         {
             "revision": c.revision,

@@ -32,6 +32,7 @@ SLUG = r"^[-a-zA-Z0-9_]+$"
 NO_AGENCY = "没有找到该单位。"
 NO_YEAR = "没有该年度的决算公开。"
 NO_DISCLOSURE = "没有找到该单位该年度已发布的决算公开。"
+NO_BUDGET = "没有找到该单位该年度已发布的部门预算。"
 
 Slug = Path(
     ..., pattern=SLUG, max_length=60, examples=["liyang-xinfang"], description="单位的网址标识"
@@ -42,7 +43,7 @@ Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数，�
 AgencyFilter = Query("", pattern=r"^[-a-zA-Z0-9_]*$", max_length=60, description="单位网址标识")
 RegionFilter = Query("", pattern=TEXT, max_length=50, description="所属地区，例如 江苏省溧阳市")
 YearFilter = Query(None, ge=1000, le=9999, description="年度")
-KindFilter = Query(None, description="文件类型：决算（预算将随部门预算加入）")
+KindFilter = Query(None, description="文件类型：决算（不填时）或 预算")
 CodeFilter = Query("", pattern=r"^[0-9]{0,7}$", description="科目编码，例如 2010308")
 TableFilter = Query(
     "",
@@ -126,7 +127,7 @@ def disclosures(
     cursor: str | None = Cursor,
     limit: int = Limit,
 ):
-    """已发布决算的现行版本，含各项合计（元与万元）。"""
+    """已发布决算（或 kind=预算 时的部门预算）的现行版本，含各项合计（元与万元）。"""
     rows = selectors.published(agency=agency, region=region, year=year, kind=kind)
     return _page(
         request,
@@ -139,23 +140,32 @@ def disclosures(
     )
 
 
-def _current(slug: str, year: int) -> Disclosure:
+def _missing(kind: str | None) -> HttpError:
+    return HttpError(404, NO_BUDGET if kind == schemas.DocumentKind.BUDGET else NO_DISCLOSURE)
+
+
+def _current(slug: str, year: int, kind: str | None) -> Disclosure:
     try:
-        return selectors.disclosure_get(slug=slug, year=year)
+        return selectors.disclosure_get(slug=slug, year=year, kind=kind)
     except Disclosure.DoesNotExist:
-        raise HttpError(404, NO_DISCLOSURE) from None
+        raise _missing(kind) from None
 
 
 DISCLOSURE = "/disclosures/{slug}/{year}"
 
 
 @get(DISCLOSURE, response={200: schemas.DisclosureDetail, **ERRORS}, url_name="disclosure")
-def disclosure(request: HttpRequest, slug: str = Slug, year: int = Year):
-    """一份决算的现行版本及其修订历史（只含已发布和已被更正的版本）。"""
+def disclosure(
+    request: HttpRequest,
+    slug: str = Slug,
+    year: int = Year,
+    kind: schemas.DocumentKind | None = KindFilter,
+):
+    """一份决算或部门预算的现行版本及其修订历史（只含已发布和已被更正的版本）。"""
     try:
-        return selectors.disclosure_detail(slug=slug, year=year)
+        return selectors.disclosure_detail(slug=slug, year=year, kind=kind)
     except Disclosure.DoesNotExist:
-        raise HttpError(404, NO_DISCLOSURE) from None
+        raise _missing(kind) from None
 
 
 @get(
@@ -167,13 +177,14 @@ def disclosure_figures(
     request: HttpRequest,
     slug: str = Slug,
     year: int = Year,
+    kind: schemas.DocumentKind | None = KindFilter,
     code: str = CodeFilter,
     table: str = TableFilter,
     cursor: str | None = Cursor,
     limit: int = Limit,
 ):
-    """一份决算的全部数字：报表、项目、科目编码、栏目，金额（元、万元）。"""
-    d = _current(slug, year)
+    """一份决算（或部门预算）的全部数字：报表、项目、科目编码、栏目，金额（元、万元）。"""
+    d = _current(slug, year, kind)
     rows = Disclosure.objects.filter(pk=d.pk)
     items, cursor = figure_page(rows, code=code, table=table, cursor=cursor, limit=limit)
     return {"items": items, "next": next_url(request, cursor)}
@@ -184,9 +195,14 @@ def disclosure_figures(
     response={200: list[schemas.ThreePublic], **ERRORS},
     url_name="disclosure-three-public",
 )
-def disclosure_three_public(request: HttpRequest, slug: str = Slug, year: int = Year):
-    """一份决算的“三公”经费：金额、数量、同比情况和说明。"""
-    d = _current(slug, year)
+def disclosure_three_public(
+    request: HttpRequest,
+    slug: str = Slug,
+    year: int = Year,
+    kind: schemas.DocumentKind | None = KindFilter,
+):
+    """一份决算（或部门预算）的“三公”经费：金额、数量、同比情况和说明。"""
+    d = _current(slug, year, kind)
     rows = selectors.three_public(Disclosure.objects.filter(pk=d.pk))
     order = {item.value: i for i, item in enumerate(ThreePublicItem)}
     return sorted((selectors.three_public_item(r) for r in rows), key=lambda x: order[x["item"]])
@@ -197,9 +213,14 @@ def disclosure_three_public(request: HttpRequest, slug: str = Slug, year: int = 
     response={200: list[schemas.Section], **ERRORS},
     url_name="disclosure-sections",
 )
-def disclosure_sections(request: HttpRequest, slug: str = Slug, year: int = Year):
+def disclosure_sections(
+    request: HttpRequest,
+    slug: str = Slug,
+    year: int = Year,
+    kind: schemas.DocumentKind | None = KindFilter,
+):
     """情况说明：页面上的文字，及其中每个数字引用的表格单元格或数字项。"""
-    return narrative.sections(_current(slug, year))
+    return narrative.sections(_current(slug, year, kind))
 
 
 @get(
@@ -207,9 +228,14 @@ def disclosure_sections(request: HttpRequest, slug: str = Slug, year: int = Year
     response={200: list[schemas.Finding], **ERRORS},
     url_name="disclosure-findings",
 )
-def disclosure_findings(request: HttpRequest, slug: str = Slug, year: int = Year):
-    """一份决算的数据核对结果。"""
-    d = _current(slug, year)
+def disclosure_findings(
+    request: HttpRequest,
+    slug: str = Slug,
+    year: int = Year,
+    kind: schemas.DocumentKind | None = KindFilter,
+):
+    """一份决算（或部门预算）的数据核对结果。"""
+    d = _current(slug, year, kind)
     rows = selectors.findings(Disclosure.objects.filter(pk=d.pk)).order_by("order")
     return [selectors.finding_item(f) for f in rows]
 
@@ -219,12 +245,17 @@ def disclosure_findings(request: HttpRequest, slug: str = Slug, year: int = Year
     response={200: list[schemas.Correction], **ERRORS},
     url_name="disclosure-corrections",
 )
-def disclosure_corrections(request: HttpRequest, slug: str = Slug, year: int = Year):
+def disclosure_corrections(
+    request: HttpRequest,
+    slug: str = Slug,
+    year: int = Year,
+    kind: schemas.DocumentKind | None = KindFilter,
+):
     """更正记录，最新的在前：每个改动的数字（原 → 新）和更正原因。"""
     try:
-        return selectors.corrections(slug=slug, year=year)
+        return selectors.corrections(slug=slug, year=year, kind=kind)
     except Disclosure.DoesNotExist:
-        raise HttpError(404, NO_DISCLOSURE) from None
+        raise _missing(kind) from None
 
 
 # --- across disclosures ------------------------------------------------------------------------
@@ -242,7 +273,7 @@ def figures(
     cursor: str | None = Cursor,
     limit: int = Limit,
 ):
-    """所有已发布决算的数字，可按单位、地区、年度、科目编码和报表筛选。"""
+    """所有已发布决算（或部门预算）的数字，可按单位、地区、年度、文件类型、科目编码和报表筛选。"""
     rows = selectors.current(agency=agency, region=region, year=year, kind=kind)
     items, cursor = figure_page(rows, code=code, table=table, cursor=cursor, limit=limit)
     return {"items": items, "next": next_url(request, cursor)}

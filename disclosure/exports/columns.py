@@ -25,12 +25,13 @@ def _count(name: str, unit: str, description: str) -> Column:
 
 
 FIGURE_COLUMNS = [
-    Column("单位", "string", "公开决算的单位（部门）名称"),
-    Column("年度", "integer", "决算所属的财政年度", "年"),
+    Column("单位", "string", "公开决算或部门预算的单位（部门）名称"),
+    Column("年度", "integer", "决算或预算所属的财政年度", "年"),
     Column(
         "报表",
         "string",
-        "2014年格式为报表名（收入决算 …），标准格式为公开表（公开05表 …），或“三公”经费",
+        "2014年格式为报表名（收入决算 …），标准格式为公开表（公开05表 …），部门预算为预算表"
+        "（预算05表 …），或“三公”经费",
     ),
     Column("科目编码", "string", "政府收支分类科目编码（类3位、款5位、项7位）；固定项目为空"),
     Column("项目", "string", "行的名称（科目名称或固定项目）"),
@@ -60,7 +61,11 @@ FIGURE_COLUMNS = [
 
 # Since 0.2.0: the document and revision each figure comes from, and its explanation.
 CONTEXT_COLUMNS = [
-    Column("文件类型", "string", "公开文件的类型：决算（部门预算将来为 预算）"),
+    Column(
+        "文件类型",
+        "string",
+        "公开文件的类型：决算（部门决算）或 预算（部门预算）；同一单位同一年度，预算在决算之前",
+    ),
     Column("状态", "string", "公开状态：已发布（只导出现行的已发布版本）"),
     Column("修订版本", "integer", "修订版本：1 为首次发布，更正后为 2、3 …"),
     Column(

@@ -19,25 +19,29 @@ LICENSE = {
 }
 SOURCES = [
     {
-        "title": "各单位依法公开的部门决算及“三公”经费（本平台发布的现行版本）",
+        "title": "各单位依法公开的部门决算、部门预算及“三公”经费（本平台发布的现行版本）",
         "description": (
-            "各单位按财预〔2016〕143号等规定公开的部门决算；只含已发布的现行修订版本，不含草稿。"
+            "各单位按财预〔2016〕143号等规定公开的部门决算和部门预算；"
+            "只含已发布的现行修订版本，不含草稿。"
         ),
     }
 ]
 
 FIGURES, DISCLOSURES, AGENCIES = "figures", "disclosures", "agencies"
 ROW_NUMBER = "行号"  # packaged figures only: the figure's place in its disclosure, 1, 2, …
+# What names a disclosure in a package: an agency publishes a 决算 and a 预算 for a year, one
+# current revision of each.
+DISCLOSURE_KEY = ["单位", "年度", "文件类型"]
 
 DISCLOSURE_FIELDS = [
     ("单位标识", "string", "单位的网址标识（agencies.csv 的 单位标识）"),
     ("单位", "string", "单位名称，与 figures.csv 的 单位 相同"),
     ("年度", "integer", "财政年度"),
-    ("文件类型", "string", "决算（部门预算将来为 预算）"),
+    ("文件类型", "string", "决算（部门决算）或 预算（部门预算）"),
     ("状态", "string", "已发布：只收录现行的已发布版本"),
     ("修订版本", "integer", "1 为首次发布，每次更正加 1"),
     ("发布时间", "datetime", "ISO 8601，北京时间（+08:00），精确到秒；历史文件未知时为空"),
-    ("网址", "string", "该决算在本平台的网页地址（相对于本站）"),
+    ("网址", "string", "该决算或预算在本平台的网页地址（相对于本站）"),
 ]
 AGENCY_FIELDS = [
     ("单位标识", "string", "单位的网址标识，唯一"),
@@ -66,7 +70,11 @@ def figure_fields(header: list[str]) -> list[dict[str, Any]]:
             description = f"{description}（单位：{column.unit}）"
         fields.append(_field(name, column.type, description, column.unit))
     fields.append(
-        _field(ROW_NUMBER, "integer", "数据包专有：该数字在其决算中的序号，与 单位、年度 一起唯一")
+        _field(
+            ROW_NUMBER,
+            "integer",
+            "数据包专有：该数字在其决算或预算中的序号，与 单位、年度、文件类型 一起唯一",
+        )
     )
     return fields
 
@@ -91,19 +99,19 @@ def descriptor(
         FIGURES,
         "数字：每个公开数字一行（与网站 CSV 相同的列，另加 行号）",
         figure_fields(header),
-        primaryKey=["单位", "年度", ROW_NUMBER],
+        primaryKey=[*DISCLOSURE_KEY, ROW_NUMBER],
         foreignKeys=[
             {
-                "fields": ["单位", "年度"],
-                "reference": {"resource": DISCLOSURES, "fields": ["单位", "年度"]},
+                "fields": list(DISCLOSURE_KEY),
+                "reference": {"resource": DISCLOSURES, "fields": list(DISCLOSURE_KEY)},
             }
         ],
     )
     disclosures = _resource(
         DISCLOSURES,
-        "决算公开：每个单位每年度的现行已发布版本一行",
+        "公开文件：每个单位每年度每种文件（决算、预算）的现行已发布版本一行",
         [_field(*f) for f in DISCLOSURE_FIELDS],
-        primaryKey=["单位", "年度"],
+        primaryKey=list(DISCLOSURE_KEY),
         foreignKeys=[
             {
                 "fields": ["单位标识", "单位"],
@@ -125,13 +133,14 @@ def descriptor(
         "name": name,
         "title": title,
         "description": (
-            "部门决算与“三公”经费公开数据：数字、决算公开及单位三张表，金额同时以万元和元给出。"
+            "部门决算、部门预算与“三公”经费公开数据：数字、公开文件及单位三张表，"
+            "金额同时以万元和元给出。"
         ),
         "version": PACKAGE_VERSION,
         "created": created,
         "licenses": [LICENSE],
         "sources": SOURCES,
-        "keywords": ["部门决算", "三公经费", "财政预决算公开", "fiscal data"],
+        "keywords": ["部门决算", "部门预算", "三公经费", "财政预决算公开", "fiscal data"],
         "countryCode": "CN",
         "resources": [figures, disclosures, agencies],
         "model": fiscal_model(),

@@ -33,14 +33,17 @@ from bureaus.models import Agency
 from disclosure.core import csv as core_csv
 from disclosure.core.csv import neutralise
 from disclosure.core.snapshot import read_snapshot
+from disclosure.formats.base import DISCLOSURE_EXPORT_ORDER
 from disclosure.models import Disclosure
 
 from . import datapackage
 from .rows import HEADER, figure_rows
 
+# 文件类型 in the figures' rows: with 单位 and 年度 it names the disclosure a row belongs to.
+KIND_COLUMN = HEADER.index("文件类型")
+
 ALL = "all"
 NAME = re.compile(r"juesuan-(?:[0-9]{4}|all)")
-DOCUMENT_KIND = "决算"  # 文件类型: the budget (预算) will be the second kind
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHUNK = 2000
 logger = logging.getLogger(__name__)
@@ -90,8 +93,9 @@ def iso_time(moment: datetime | None) -> str:
 
 
 def published(year: int | None) -> QuerySet[Disclosure]:
-    """What a package holds: the current published revisions, as the public CSV does."""
-    disclosures = Disclosure.objects.current().finals()
+    """What a package holds: the current published revisions of both kinds (预算 and 决算),
+    as the public CSV does."""
+    disclosures = Disclosure.objects.current()
     return disclosures if year is None else disclosures.for_year(year)
 
 
@@ -107,27 +111,28 @@ def numbered(rows: Iterable[list[str]], on_disclosure: Callable[[], None]) -> It
     """The public CSV's rows with 行号 appended: the row's place in its disclosure.
 
     figure_rows yields the rows grouped by disclosure, and a package holds one revision per
-    agency and year, so (单位, 年度) starts a new disclosure exactly when it changes.
+    agency, year and kind, so (单位, 年度, 文件类型) starts a new disclosure exactly when it
+    changes.
     """
     current, number = None, 0
     for row in rows:
-        if (row[0], row[1]) != current:
-            current, number = (row[0], row[1]), 0
+        key = (row[0], row[1], row[KIND_COLUMN])
+        if key != current:
+            current, number = key, 0
             on_disclosure()
         number += 1
         yield [*row, str(number)]
 
 
 def disclosure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
-    ordered = disclosures.select_related("agency", "fiscal_year").order_by(
-        "fiscal_year__year", "agency_id"
-    )
+    # In the figures' order (formats.base): a 预算 before the 决算 of its agency and year.
+    ordered = disclosures.select_related("agency", "fiscal_year").order_by(*DISCLOSURE_EXPORT_ORDER)
     for d in ordered.iterator(chunk_size=CHUNK):
         yield [
             neutralise(d.agency.slug),
             neutralise(d.agency.name),
             str(d.fiscal_year.year),
-            DOCUMENT_KIND,
+            d.get_kind_display(),
             d.get_status_display(),
             str(d.revision),
             iso_time(d.published_at),

@@ -10,7 +10,7 @@ import heapq
 import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from itertools import groupby, islice
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -28,10 +28,13 @@ from disclosure.core.money import format_wan, format_yuan, sql_wan, sql_yuan
 from disclosure.core.rows import row_place
 from disclosure.core.snapshot import read_snapshot
 from disclosure.formats.base import (
+    DISCLOSURE_EXPORT_ORDER,
     EXPORT_CHUNK,
     EXPORT_CSV_COLUMNS,
     EXPORT_ORDER,
     ExportFigure,
+    Format,
+    kind_format,
     registered,
 )
 from disclosure.models import (
@@ -50,7 +53,6 @@ from .columns import COLUMNS, FIGURE_COLUMNS
 HEADER = [c.name for c in COLUMNS]
 # The long layout an import reads and the admin exports: the columns before 0.2.0's.
 FIGURE_HEADER = [c.name for c in FIGURE_COLUMNS]
-DOCUMENT_KIND = "决算"  # 预算 will come with the budget document
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 THREE_PUBLIC_LABEL = "“三公”经费"
 # The measure column: every figure of the 2014 format is a final (决算) amount; the standard
@@ -73,10 +75,13 @@ def published_text(published_at: datetime | None) -> str:
     return published_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat()
 
 
-def _document(status: str, revision: int, published_at: datetime | None) -> tuple[str, ...]:
+def _document(
+    kind: str, status: str, revision: int, published_at: datetime | None
+) -> tuple[str, ...]:
     # Every row of a disclosure repeats these: computed once per disclosure, not per figure.
+    # 文件类型 is the kind's label: 决算 or 预算.
     label = DisclosureStatus(status).label
-    return (DOCUMENT_KIND, label, str(revision), published_text(published_at))
+    return (DocumentKind(kind).label, label, str(revision), published_text(published_at))
 
 
 def figure_row(head: tuple, document: tuple, figure: ExportFigure) -> list[str]:
@@ -134,14 +139,16 @@ def three_public_row(head: tuple, document: tuple, record: tuple) -> list[str]:
 
 def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
     """Every figure of the given disclosures: each format's own figures (2014 statement lines,
-    standard-format table cells), then the three public expenses (amounts where the format
-    keeps them there, and counts), disclosure by disclosure in EXPORT_ORDER.
+    standard-format table cells, the budget's tables), then the three public expenses (amounts
+    where the format keeps them there, and counts), disclosure by disclosure in EXPORT_ORDER
+    (a 预算 before the 决算 of the same agency and year).
 
     One read-only snapshot (core.snapshot) for the whole export, so every query sees the same
     publications and the server-side cursors need no WITH HOLD (which made PostgreSQL sort
     and store the whole result before the first row). The disclosures are read in batches of
-    BATCH; per batch one query per format present and one for the 三公 records, each fetching
-    only the columns printed, merged on the disclosure.
+    BATCH; per batch one query per format present (a 预算's format is its kind's, a 决算's its
+    year's) and one for the 三公 records, each fetching only the columns printed, merged on the
+    disclosure.
     """
     using = disclosures.db  # once: a replica router may choose anew for every query
     with read_snapshot(using=using):
@@ -154,7 +161,7 @@ def figure_rows(disclosures: QuerySet[Disclosure]) -> Iterator[list[str]]:
 def _documents(disclosures: QuerySet[Disclosure], using: str) -> Iterator[tuple]:
     return (
         disclosures.using(using)
-        .order_by("fiscal_year__year", "agency_id", "pk")
+        .order_by(*DISCLOSURE_EXPORT_ORDER)
         .values_list(
             "pk",
             "fiscal_year__disclosure_format",
@@ -172,18 +179,25 @@ def _documents(disclosures: QuerySet[Disclosure], using: str) -> Iterator[tuple]
 def _batch_rows(batch: list[tuple], using: str) -> Iterator[tuple[int, list[str]]]:
     """The rows of a batch of disclosures, each with its disclosure's position in the batch."""
     position, heads, documents = {}, {}, {}
-    for i, (pk, _format, agency, year, status, revision, published_at, _kind) in enumerate(batch):
+    year_formats = {fmt.key: fmt for fmt in registered()}
+    by_format: dict[str, tuple[Format, list[int]]] = {}
+    for i, (pk, year_format, agency, year, status, revision, published_at, kind) in enumerate(
+        batch
+    ):
         position[pk] = i
         heads[pk] = (neutralise(agency), str(year))
-        documents[pk] = _document(status, revision, published_at)
+        documents[pk] = _document(kind, status, revision, published_at)
+        # As formats.base.format_for picks it: the kind's own format (the budget's), else the
+        # year's. One query per format present, however the kinds mix in the batch.
+        fmt = kind_format(kind) or year_formats.get(year_format)
+        if fmt is not None:
+            by_format.setdefault(fmt.key, (fmt, []))[1].append(pk)
     streams = []
-    for fmt in registered():
-        ids = [d[0] for d in batch if d[1] == fmt.key]
-        if ids:
-            figures = fmt.export_figures(ids, using=using)
-            streams.append(
-                (position[f[0]], 0, figure_row(heads[f[0]], documents[f[0]], f)) for f in figures
-            )
+    for fmt, ids in by_format.values():
+        figures = fmt.export_figures(ids, using=using)
+        streams.append(
+            (position[f[0]], 0, figure_row(heads[f[0]], documents[f[0]], f)) for f in figures
+        )
     records = (
         ThreePublicExpense.objects.using(using)
         .filter(disclosure_id__in=list(position))
@@ -238,29 +252,44 @@ def figure_csv(disclosures: QuerySet[Disclosure]) -> Iterator[bytes]:
 
 
 def _batch_csv(batch: list[tuple], using: str) -> Iterator[bytes]:
-    """A batch's rows as text: each run of disclosures the database writes in one query, the
-    others (a format without export_csv_sql, a kind not its year's format's) through
-    _batch_rows and csv.writer, each in its place."""
+    """A batch's rows as text: the disclosures the database can write in one query (their text
+    per disclosure), the others (a format without export_csv_sql, a 预算) through _batch_rows
+    and csv.writer, each in its place. Two rounds of queries a batch however the kinds mix: a
+    round per run of one kind cost a query per document when 预算 and 决算 alternate."""
     formats = {d[0]: _sql_format(d[1], d[-1]) for d in batch}
     ids: dict = {}
     for pk, fmt in formats.items():
         ids.setdefault(fmt, []).append(pk)
     # A format writes SQL or not whatever the disclosures: asked once per batch.
     writes_sql = {f for f in ids if f is not None and f.export_csv_sql(ids[f]) is not None}
-    for in_sql, run in groupby(batch, key=lambda d: formats[d[0]] in writes_sql):
-        run = list(run)
-        if in_sql:
-            if text := _sql_text(run, formats, using):
+    in_sql = [d for d in batch if formats[d[0]] in writes_sql]
+    others = [d for d in batch if formats[d[0]] not in writes_sql]
+    texts = _sql_texts(in_sql, formats, using) if in_sql else {}
+    python_rows = _batch_rows(others, using) if others else iter(())
+    pending = next(python_rows, None)
+    done = 0  # disclosures of `others` written so far: their positions in _batch_rows
+    sql_ids = {d[0] for d in in_sql}
+    for pk, *_rest in batch:
+        if pk in sql_ids:
+            if text := texts.get(pk):  # none when the disclosure has no figure
                 yield text
-        else:
-            rows = (row for _at, row in _batch_rows(run, using))
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            while chunk := list(islice(rows, core_csv.ROWS_PER_CHUNK)):
-                writer.writerows(chunk)
-                yield buffer.getvalue().encode()
-                buffer.seek(0)
-                buffer.truncate()
+            continue
+        rows = []
+        while pending is not None and pending[0] == done:
+            rows.append(pending[1])
+            pending = next(python_rows, None)
+        done += 1
+        yield from _written(rows)
+
+
+def _written(rows: list[list[str]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for start in range(0, len(rows), core_csv.ROWS_PER_CHUNK):
+        writer.writerows(rows[start : start + core_csv.ROWS_PER_CHUNK])
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _sql_format(key: str, kind: str):
@@ -285,9 +314,10 @@ THREE_PUBLIC_CSV = f"""
 """
 
 
-def _sql_text(run: list[tuple], formats: dict, using: str) -> bytes | None:
-    """The rows of consecutive disclosures as CSV text in UTF-8 (the connection's encoding),
-    written by PostgreSQL in one query."""
+def _sql_texts(run: list[tuple], formats: dict, using: str) -> dict[int, bytes]:
+    """The rows of these disclosures as CSV text in UTF-8 (the connection's encoding), one
+    text per disclosure (none for a disclosure without figures), written by PostgreSQL in one
+    query."""
     by_format: dict = {}
     for pk, *_rest in run:
         by_format.setdefault(formats[pk], []).append(pk)
@@ -306,29 +336,29 @@ def _sql_text(run: list[tuple], formats: dict, using: str) -> bytes | None:
     )
     parts.append(THREE_PUBLIC_CSV.format(ranks=ranks, labels=labels))
     heads, documents = [], []
-    for _pk, _format, agency, year, status, revision, published_at, _kind in run:
+    for _pk, _format, agency, year, status, revision, published_at, kind in run:
         # With the commas around them: fewer concatenations for each row.
         heads.append(csv_fields([neutralise(agency), str(year)]) + ",")
-        documents.append("," + csv_fields(_document(status, revision, published_at)) + ",")
+        documents.append("," + csv_fields(_document(kind, status, revision, published_at)) + ",")
     columns = ", ".join(("section", *EXPORT_CSV_COLUMNS))
-    # One sort of the run's rows, inside the aggregate: in the export's order of the
-    # disclosures (their positions in `run`), then each format's order of its figures.
+    # One sort of the rows, inside each disclosure's aggregate: each format's order of its
+    # figures (the caller puts the disclosures in the export's order).
     sql = f"""
         WITH b AS (
-            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[]) WITH ORDINALITY
-                   AS b(id, head, document, position)
+            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS b(id, head, document)
         ), f ({columns}) AS (
             {" UNION ALL ".join(parts)}
         )
-        SELECT string_agg(
+        SELECT b.id, string_agg(
                    b.head || f.figures || b.document || f.notes || E'\\r\\n',
-                   '' ORDER BY b.position, f.section, f.k0, f.k1, f.k2, f.k3)
+                   '' ORDER BY f.section, f.k0, f.k1, f.k2, f.k3)
           FROM f JOIN b ON b.id = f.disclosure
+         GROUP BY b.id
     """
     with connections[using].cursor() as cursor:
         cursor.cursor.adapters.register_loader("text", _Utf8)
         cursor.execute(sql, [ids, heads, documents, *params, ids])
-        return cursor.fetchone()[0]
+        return dict(cursor.fetchall())
 
 
 class _Utf8(Loader):

@@ -31,16 +31,18 @@ def disclosure_csv(request, slug: str, year: int):
     return _csv(disclosures, f"{slug}-{year}.csv")
 
 
+# The year's and every year's CSV hold both kinds, 文件类型 telling them apart (README, "CSV");
+# an agency-year's CSV is one document's: its 决算 here, its 预算 at budget.csv.
 @published
 def year_csv(request, year: int):
     if not FiscalYear.objects.filter(year=year).exists():
         raise Http404("没有该年度的决算公开。")
-    return _csv(Disclosure.objects.current().finals().for_year(year), f"juesuan-{year}.csv")
+    return _csv(Disclosure.objects.current().for_year(year), f"juesuan-{year}.csv")
 
 
 @published
 def all_csv(request):
-    return _csv(Disclosure.objects.current().finals(), "juesuan-all.csv")
+    return _csv(Disclosure.objects.current(), "juesuan-all.csv")
 
 
 # --- data packages (README, "Data packages") ---------------------------------------------------

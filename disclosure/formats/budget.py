@@ -17,6 +17,9 @@ from .standard import VEHICLE, Place, Standard
 class Budget(Standard):
     key = "budget"
     kind = DocumentKind.BUDGET
+    # The exports name its tables as the budget prints them: 预算08表, not 公开08表.
+    TABLE_PREFIX = "预算"
+    OWN_MEASURE = "budget"  # every column of its tables is a 预算数
 
     # Every figure of a budget is a 预算数: the totals come from the budget tables' own columns.
     TOTALS = {
@@ -53,7 +56,7 @@ class Budget(Standard):
         for part in parts.values():
             part["kind"] = DocumentKind.BUDGET.value
             for table in part["tables"].values():
-                table.own_measure = "budget"
+                table.own_measure = self.OWN_MEASURE
         return parts
 
 

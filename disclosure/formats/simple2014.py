@@ -31,9 +31,9 @@ from . import chart_figures
 from . import sentences as narrative
 from .base import (
     EXPORT_CHUNK,
-    EXPORT_ORDER,
     MONEY,
     NO_COUNTS_CSV,
+    ONE_KIND_EXPORT_ORDER,
     Change,
     ExportFigure,
     Format,
@@ -248,7 +248,7 @@ class Simple2014(Format):
             ExpenditureLine.objects.using(using)
             .filter(disclosure_id__in=disclosure_ids)
             .annotate(statement_rank=STATEMENT_RANK)
-            .order_by(*EXPORT_ORDER, "statement_rank", "order", "pk")
+            .order_by(*ONE_KIND_EXPORT_ORDER, "statement_rank", "order", "pk")
             .values_list(
                 "disclosure_id", "statement", "code", "name", "parent__name", "amount_yuan"
             )

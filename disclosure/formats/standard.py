@@ -43,9 +43,9 @@ from disclosure.models import (
 from . import chart_figures
 from .base import (
     EXPORT_CHUNK,
-    EXPORT_ORDER,
     MONEY,
     NO_COUNTS_CSV,
+    ONE_KIND_EXPORT_ORDER,
     ExportFigure,
     Format,
     register,
@@ -90,6 +90,11 @@ class Standard(Format):
     has_tables = True
     three_public_amounts_in_tables = True
     template = "disclosure/_standard.html"
+    # How the document names its tables in the exports: 公开05表 (the budget's: 预算05表).
+    TABLE_PREFIX = "公开"
+    # The measure of the document's own figures (a column's `measure`): what the words of its
+    # 情况说明 mean when they do not say 预算 or 决算.
+    OWN_MEASURE = "final"
 
     # Each list total: the places that print it, the first present wins (01 is the summary
     # table; 02/03 the detailed ones, which a disclosure may publish without 01).
@@ -194,7 +199,7 @@ class Standard(Format):
                     condition=Q(disclosure__table_notes__table=F("table_id")),
                 )
             )
-            .order_by(*EXPORT_ORDER, "table__number", "order")
+            .order_by(*ONE_KIND_EXPORT_ORDER, "table__number", "order")
             .values_list(*EXPORT_ROW_FIELDS)
         )
         amounts = {
@@ -212,7 +217,7 @@ class Standard(Format):
         ):
             columns[spec[0]].append(spec[1:])
         for (_disclosure, table), table_rows in groupby(rows, key=itemgetter(1, 2)):
-            yield from _table_figures(list(table_rows), columns[table], amounts)
+            yield from _table_figures(list(table_rows), columns[table], amounts, self.TABLE_PREFIX)
 
     def export_csv_sql(self, disclosure_ids):
         """export_figures as text: each row joined to its table's columns and its cell there,
@@ -262,7 +267,8 @@ class Standard(Format):
             ), c AS MATERIALIZED (
                 SELECT c.id, c.table_id, c."order", c.side, c.printed, t.two_sided,
                        dense_rank() OVER (ORDER BY t.number) AS number_rank,
-                       {sql_text_cell("'公开' || t.number || '表 ' || t.title")} || ',' AS report,
+                       {sql_text_cell(f"'{self.TABLE_PREFIX}' || t.number || '表 ' || t.title")}
+                       || ',' AS report,
                        {sql_text_cell(label)} || ',' AS label
                   FROM {columns} c
                   JOIN {tables} t ON t.id = c.table_id
@@ -366,11 +372,11 @@ class Standard(Format):
                     record.yoy_remark,
                 )
             )
-        _narrative_parts(ids, kinds, parts, titles, records)
+        _narrative_parts(ids, kinds, parts, titles, records, self)
         return parts
 
 
-def _narrative_parts(ids, kinds, parts, titles, records) -> None:
+def _narrative_parts(ids, kinds, parts, titles, records, fmt: Standard) -> None:
     """The figures only the 情况说明 states, and those printed where the words name a cell
     (two queries for every disclosure together)."""
     figures = defaultdict(list)
@@ -390,7 +396,12 @@ def _narrative_parts(ids, kinds, parts, titles, records) -> None:
         if not paragraphs[pk]:
             continue
         catalogue = catalogue_from_tables(
-            parts[pk]["tables"], titles, figures[pk], count_values(records[pk])
+            parts[pk]["tables"],
+            titles,
+            figures[pk],
+            count_values(records[pk]),
+            measure=fmt.OWN_MEASURE,
+            prefix=fmt.TABLE_PREFIX,
         )
         parts[pk]["statements"] = [
             kinds.Statement(key, words, value * YUAN_PER_WAN, cell.label, cell.value * YUAN_PER_WAN)
@@ -415,14 +426,15 @@ EXPORT_ROW_FIELDS = (
 )
 
 
-def _table_figures(rows: list[tuple], columns: list[tuple], amounts: dict) -> Iterator:
+def _table_figures(rows: list[tuple], columns: list[tuple], amounts: dict, prefix: str) -> Iterator:
     """One table of one disclosure (rows as EXPORT_ROW_FIELDS, its columns in order, the
-    batch's amounts by (row, column)): the figures it exports."""
+    batch's amounts by (row, column)): the figures it exports, its tables named
+    `<prefix>NN表` as the document prints them."""
     noted = rows[0][-1] is not None
     if noted and not any((r[0], c[0]) in amounts for r in rows for c in columns):
         return  # published empty, with its note: the note is what the table says
     _id, _d, _t, number, title, two_sided, *_rest = rows[0]
-    report = f"公开{number}表 {title}"
+    report = f"{prefix}{number}表 {title}"
     labels = [
         f"{group}/{label}" if group and label else group or label for _, group, label, *_ in columns
     ]

@@ -46,7 +46,7 @@ def budget_rows(disclosures) -> list[list[str]]:
                 neutralise(d.agency.name),
                 str(d.fiscal_year.year),
                 DocumentKind.BUDGET.label,
-                neutralise(f.report.replace("公开", "预算", 1)),
+                neutralise(f.report),  # 预算08表 …: the format names its tables
                 f.code,
                 neutralise(f.name),
                 neutralise(f.place),

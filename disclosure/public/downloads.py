@@ -54,7 +54,8 @@ def year_xlsx(request, year: int):
     content = workbooks.year_workbook(
         year=year,
         disclosures=context["disclosures"],
-        figures=Disclosure.objects.current().finals().for_year(year),
+        # The year CSV's rows, both kinds (a 预算 before its 决算), as the note's link promises.
+        figures=Disclosure.objects.current().for_year(year),
         csv_url=reverse("year_csv", args=[year]),
     )
     return xlsx_response(content, f"juesuan-{year}.xlsx")

@@ -65,23 +65,28 @@ def load_facts_many(*, disclosure_ids: Iterable[int]) -> dict[int, Facts]:
     disclosures = list(
         Disclosure.objects.select_related("fiscal_year").filter(pk__in=list(disclosure_ids))
     )
-    wanted = {(d.agency_id, d.fiscal_year.year - 1) for d in disclosures}
+    # As load_facts: last year's published document of the same kind and, for a 决算, its
+    # year's published 预算; an agency has one published revision per year and kind.
+    wanted = {(d.agency_id, d.fiscal_year.year - 1, d.kind) for d in disclosures} | {
+        (d.agency_id, d.fiscal_year.year, DocumentKind.BUDGET)
+        for d in disclosures
+        if d.kind == DocumentKind.FINAL
+    }
     candidates = (
         Disclosure.objects.current()
         .select_related("fiscal_year")
         .filter(
-            agency_id__in={agency for agency, _year in wanted},
-            fiscal_year__year__in={year for _agency, year in wanted},
+            agency_id__in={agency for agency, _year, _kind in wanted},
+            fiscal_year__year__in={year for _agency, year, _kind in wanted},
         )
     )
-    # One published revision per agency and year (a constraint): load_facts' .first().
-    previous = {
-        (p.agency_id, p.fiscal_year.year): p
+    found = {
+        (p.agency_id, p.fiscal_year.year, p.kind): p
         for p in candidates
-        if (p.agency_id, p.fiscal_year.year) in wanted
+        if (p.agency_id, p.fiscal_year.year, p.kind) in wanted
     }
     by_format = defaultdict(set)
-    for x in [*disclosures, *previous.values()]:
+    for x in [*disclosures, *found.values()]:
         by_format[format_for(x)].add(x.pk)
     parts: dict[int, dict] = {}
     for fmt, ids in by_format.items():
@@ -89,9 +94,12 @@ def load_facts_many(*, disclosure_ids: Iterable[int]) -> dict[int, Facts]:
     facts = {}
     for d in disclosures:
         facts[d.pk] = Facts(year=d.fiscal_year.year, **parts.get(d.pk, {}))
-        last = previous.get((d.agency_id, d.fiscal_year.year - 1))
+        last = found.get((d.agency_id, d.fiscal_year.year - 1, d.kind))
         if last is not None:
             facts[d.pk].previous = Facts(year=last.fiscal_year.year, **parts.get(last.pk, {}))
+        budget = found.get((d.agency_id, d.fiscal_year.year, DocumentKind.BUDGET))
+        if d.kind == DocumentKind.FINAL and budget is not None:
+            facts[d.pk].budget = Facts(year=budget.fiscal_year.year, **parts.get(budget.pk, {}))
     return facts
 
 

@@ -21,6 +21,7 @@ from disclosure.models import (
     ThreePublicExpense,
 )
 
+from ..base import format_for
 from ..citations import cell_key, count_values
 
 # Column labels too general to name a cell on their own (every table has a 合计).
@@ -65,6 +66,10 @@ class Catalogue:
     tables: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)  # 表号 → (title,
     # has figures, has its note)
     section_titles: list[str] = field(default_factory=list)
+    # What a figure the words do not qualify (no 预算, no 决算) is: the document's own measure,
+    # the 决算数 of a 决算, the 预算数 of a 预算; and how the document numbers its tables.
+    measure: str = "final"
+    table_prefix: str = "公开"
 
 
 def subject(title: str) -> str:
@@ -98,6 +103,7 @@ def cell_candidate(
     measure: str,
     total: bool,
     yuan: Decimal,
+    prefix: str = "公开",
 ) -> Candidate:
     where = row_key if row_key.endswith(row_name) else f"{row_key} {row_name}"
     return Candidate(
@@ -105,7 +111,7 @@ def cell_candidate(
         ref=cell_key(table, row_key, column),
         value=wan_amount(yuan),
         unit="万元",
-        label=f"公开{table}表 {where}（{column}）",
+        label=f"{prefix}{table}表 {where}（{column}）",
         names=cell_names(row_name=row_name, parent=parent, column=column, title=title, total=total),
         measure=measure,
         table=table,
@@ -137,7 +143,13 @@ def count_candidates(counts: dict[str, int]) -> list[Candidate]:
 def catalogue_for(disclosure: Disclosure) -> Catalogue:
     """Every figure of the disclosure a pasted text may cite, and what the word checks need."""
     d = Disclosure.objects.select_related("agency", "fiscal_year").get(pk=disclosure.pk)
-    catalogue = Catalogue(agency=d.agency.name, year=d.fiscal_year.year)
+    fmt = format_for(d)  # the budget's for a 预算: its measure and its tables' names
+    catalogue = Catalogue(
+        agency=d.agency.name,
+        year=d.fiscal_year.year,
+        measure=fmt.OWN_MEASURE,
+        table_prefix=fmt.TABLE_PREFIX,
+    )
     columns = {c.pk: c for c in ColumnSpec.objects.filter(table__report_format_id=d.table_set_id)}
     rows = {
         r.pk: r
@@ -160,6 +172,7 @@ def catalogue_for(disclosure: Disclosure) -> Catalogue:
                 measure=column.measure,
                 total=row.role == "total",
                 yuan=amount,
+                prefix=catalogue.table_prefix,
             )
         )
     figures = list(NarrativeFigure.objects.filter(disclosure=d).order_by("order", "pk"))

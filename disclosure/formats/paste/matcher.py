@@ -142,10 +142,11 @@ def _cite(f: Figure, catalogue: Catalogue, *, head: str, title: str) -> Candidat
 
 
 def _named_cell(f: Figure, catalogue: Catalogue) -> Candidate | None:
-    """The cell the words before a 万元 figure name outright (本年支出合计, 人员经费 …)."""
+    """The cell the words before a 万元 figure name outright (本年支出合计, 人员经费 …): of the
+    measure the words say, else of the document's own (a 决算's 决算数, a 预算's 预算数)."""
     if f.unit != "万元" or any(w in f.clause for w in CHANGE_WORDS):
         return None
-    wanted = measure_of(f) or "final"
+    wanted = measure_of(f) or catalogue.measure
     named = [
         (max(len(n) for n in c.names if n in f.clause), c)
         for c in catalogue.candidates

@@ -15,10 +15,19 @@ from .figures import find_figures
 from .matcher import _named_cell
 
 
-def catalogue_from_tables(tables: dict, titles: dict[str, str], figures, counts) -> Catalogue:
+def catalogue_from_tables(
+    tables: dict,
+    titles: dict[str, str],
+    figures,
+    counts,
+    *,
+    measure: str = "final",
+    prefix: str = "公开",
+) -> Catalogue:
     """A Catalogue from the reconciliation's tables (engine Table/Row/Column), the stored
-    narrative figures and the 三公 counts: no query of its own."""
-    catalogue = Catalogue(agency="", year=0)
+    narrative figures and the 三公 counts: no query of its own. `measure` and `prefix` are the
+    document's (Catalogue): a 预算's words speak of its 预算数, in its 预算NN表."""
+    catalogue = Catalogue(agency="", year=0, measure=measure, table_prefix=prefix)
     for number, table in tables.items():
         names = {row.key: row.name for row in table.rows}
         for row in table.rows:
@@ -38,6 +47,7 @@ def catalogue_from_tables(tables: dict, titles: dict[str, str], figures, counts)
                         measure=column.measure if column else "final",
                         total=row.role == "total",
                         yuan=yuan,
+                        prefix=prefix,
                     )
                 )
     catalogue.candidates += [

@@ -66,7 +66,9 @@ RULES = [
     Rule("narrative_cell", "情况说明所述表格数字与表格一致", W, narrative.narrative_cell),
 ]
 # A 部门预算 is checked by the rules inside one table that every document shares (on its own
-# 预算数 columns) and by its own (engine/budget.py); the 决算's others name 决算 tables.
+# 预算数 columns), by the 情况说明's (编制说明's) rules, which read its stated figures, its cells
+# (预算NN表, their 预算数) and last year's 预算, and by its own (engine/budget.py); the 决算's
+# others name 决算 tables.
 SHARED = (
     "columns_total",
     "class_total",
@@ -74,6 +76,10 @@ SHARED = (
     "of_which_exceeds",
     "of_which_remainder",
     "balance",
+    "narrative_procurement",
+    "sme_share",
+    "operating_change",
+    "narrative_cell",
 )
 BUDGET_RULES = [
     *(rule for rule in RULES if rule.code in SHARED),

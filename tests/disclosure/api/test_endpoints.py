@@ -198,7 +198,10 @@ def test_corrections_old_to_new_with_reason(client, unpublished):
         (f"{API}/disclosures?year=abc", 422, "请求参数有误"),
         (f"{API}/figures?limit=100000", 422, "请求参数有误"),
         (f"{API}/figures?limit=0", 422, "请求参数有误"),
-        (f"{API}/disclosures?kind=预算", 422, "请求参数有误"),
+        # 决算 and 预算 are the kinds; anything else is refused as every bad filter is.
+        (f"{API}/disclosures?kind=季报", 422, "请求参数有误"),
+        (f"{API}/figures?kind=final", 422, "请求参数有误"),
+        (f"{API}/disclosures/liyang-xinfang/2014?kind=预算", 404, "已发布的部门预算"),
         (f"{API}/years/99999999999999999999", 422, "请求参数有误"),
         (f"{API}/figures?cursor=bm90LWEta2V5", 400, "分页游标无效"),
         (f"{API}/agencies?cursor=WyJ4Il0", 400, "分页游标无效"),

@@ -156,7 +156,10 @@ def test_the_table_schema_names_types_units_keys_and_licence(root):
         fields["金额（万元）"]["unit"] == "万元" and "万元" in fields["金额（万元）"]["description"]
     )
     assert fields["年度"]["type"] == fields["接待批次"]["type"] == "integer"
-    assert figures["schema"]["primaryKey"] == ["单位", "年度", "行号"]
+    # An agency publishes a 决算 and a 预算 of a year: 文件类型 is part of every key.
+    assert figures["schema"]["primaryKey"] == ["单位", "年度", "文件类型", "行号"]
+    assert disclosures["schema"]["primaryKey"] == ["单位", "年度", "文件类型"]
+    assert figures["schema"]["foreignKeys"][0]["fields"] == ["单位", "年度", "文件类型"]
     assert figures["schema"]["foreignKeys"][0]["reference"]["resource"] == "disclosures"
     assert disclosures["schema"]["foreignKeys"][0]["reference"]["resource"] == "agencies"
     assert agencies["schema"]["primaryKey"] == ["单位标识"]
@@ -229,7 +232,7 @@ def test_a_failed_build_leaves_the_stored_package_as_it_was(root, monkeypatch):
     data = (root / "juesuan-2014.zip").read_bytes()
 
     def broken(disclosures):
-        yield ["溧阳市信访局", "2014"]
+        yield ["溧阳市信访局", "2014", *[""] * (len(HEADER) - 2)]  # one whole row, then the fault
         raise RuntimeError("数据库断开")
 
     monkeypatch.setattr(packages, "figure_rows", broken)
