@@ -2,9 +2,11 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from disclosure.models import reference_data as reference
 
@@ -23,6 +25,15 @@ def fast_password_hasher():
     password for real, only cheaply. Production keeps Django's default list."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Chinese: a request to an /en/ page leaves English active in the
+    thread (LocaleMiddleware activates it and nothing deactivates it), and a later test that
+    builds text outside a request would then read English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # --- the demo documents, loaded per test or once per module ---------------------------------
