@@ -38,6 +38,7 @@ from disclosure.importing.parsing import parse_year, unstated
 from disclosure.importing.readers import read_records
 from disclosure.models import (
     Cell,
+    Disclosure,
     ExpenditureLine,
     FiscalYear,
     Reconciliation,
@@ -51,7 +52,8 @@ SUFFIXES = (".csv", ".xlsx")
 # load, so the pages and the next files' lookups are planned from the loaded numbers.
 IMPORTED_MODELS = [
     model
-    for base in (ExpenditureLine, ReportRow, Cell, ThreePublicExpense)
+    # The disclosures too: an import of a year makes thousands, and every list plans on them.
+    for base in (Disclosure, ExpenditureLine, ReportRow, Cell, ThreePublicExpense)
     for model in (base, base.history.model)
 ] + [Reconciliation, ReconciliationFinding]
 # Found and reported as refused (macros, the old binary format), never silently skipped.

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from disclosure.core import analyze as analyze_module
 from disclosure.exports import rows as exports
 from disclosure.management.commands import import_disclosures, reconcile_all
-from disclosure.models import ExpenditureLine, Reconciliation, ReconciliationFinding
+from disclosure.models import Disclosure, ExpenditureLine, Reconciliation, ReconciliationFinding
 from tests.disclosure.importing.import_files import long_csv
 from tests.disclosure.importing.test_import_service import emptied, seed_rows
 from tests.factories import reopened
@@ -71,3 +71,4 @@ def test_a_bulk_import_analyzes_the_figures_it_wrote_and_a_dry_run_nothing(
     call_command("import_disclosures", str(tmp_path), stdout=out, stderr=out)
     assert len(analyzed) == 1
     assert {ExpenditureLine, ExpenditureLine.history.model, ReconciliationFinding} <= analyzed[0]
+    assert Disclosure in analyzed[0]  # the import makes disclosures too
