@@ -63,6 +63,12 @@ class ReportRow(DisclosurePart):
                 violation_error_message="同一张表中该行号已存在。",
             )
         ]
+        indexes = [
+            # Every list total (`Place.cell`) finds its row by disclosure and printed name: by
+            # the disclosure alone each of a page's ~20 totals read all ~200 of its rows
+            # (compare 2024 at 2,000 agencies: 40,000 subqueries, 600 → 300 ms).
+            models.Index(fields=["disclosure", "name"], name="report_row_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()

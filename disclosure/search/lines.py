@@ -79,6 +79,20 @@ def line_groups(terms: list[str]) -> tuple[list[LineGroup], bool]:
     return ordered, truncated
 
 
+def _sample_years(group: LineGroup) -> list[int]:
+    """The group's newest years that hold SAMPLES agencies between them (its counts say so):
+    the samples come from these years only, so the window sorts one year's printers of the
+    line rather than every year's (the cost grew with the years kept, 36,000 rows sorted on
+    disk for a common line at 2,000 agencies × 5 years)."""
+    years, printers = [], 0
+    for year, count in sorted(group.years.items(), reverse=True):
+        years.append(year)
+        printers += count
+        if printers >= SAMPLES:
+            break
+    return years
+
+
 def attach_samples(groups: list[LineGroup]) -> None:
     """A few disclosures under each of the page's groups, newest year first: one query per
     format (a window numbers each group's rows; a line printed in two tables of one
@@ -87,7 +101,9 @@ def attach_samples(groups: list[LineGroup]) -> None:
         return
     wanted = Q()
     for group in groups:
-        wanted |= Q(code=group.code, name=group.name)
+        wanted |= Q(
+            code=group.code, name=group.name, disclosure__fiscal_year__year__in=_sample_years(group)
+        )
     by_key = {(g.code, g.name): g for g in groups}
     found: dict[tuple[str, str], dict[tuple, Sample]] = {k: {} for k in by_key}
     for fmt in registered():
@@ -110,6 +126,7 @@ def attach_samples(groups: list[LineGroup]) -> None:
                 )
             )
             .filter(rank__lte=SAMPLES * 4)
+            .order_by()  # the rows' own ordering (by their table) would join the tables
             .values_list(
                 "code",
                 "name",

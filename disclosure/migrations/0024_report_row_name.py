@@ -1,0 +1,15 @@
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("disclosure", "0023_line_order"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="reportrow",
+            index=models.Index(fields=["disclosure", "name"], name="report_row_name"),
+        ),
+    ]
