@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0023_line_order"),
+        ("disclosure", "0024_known_choices"),
     ]
 
     operations = [
