@@ -213,18 +213,17 @@ def findings_list(
 ) -> QuerySet[ReconciliationFinding]:
     """Stored findings of every disclosure the viewer may read (auditors and reviewers: all,
     drafts included; a clerk: their own agencies')."""
-    from disclosure.access import disclosures_visible_to
+    from disclosure.access import disclosures_visible_to, sees_all_agencies
 
-    findings = (
-        ReconciliationFinding.objects.filter(
-            disclosure__in=disclosures_visible_to(viewer).values("pk")
-        )
-        .select_related(
-            "disclosure__agency", "disclosure__fiscal_year", "disclosure__reconciliation"
-        )
-        .order_by(
-            "-disclosure__fiscal_year__year", "disclosure__agency__name", "disclosure_id", "order"
-        )
+    findings = ReconciliationFinding.objects.all()
+    if not (sees_all_agencies(viewer) and viewer.has_perm("disclosure.view_disclosure")):
+        # Only then: "IN every disclosure" made PostgreSQL probe the findings once per
+        # disclosure to count them (300 ms at 10,000 disclosures against 100 ms without).
+        findings = findings.filter(disclosure__in=disclosures_visible_to(viewer).values("pk"))
+    findings = findings.select_related(
+        "disclosure__agency", "disclosure__fiscal_year", "disclosure__reconciliation"
+    ).order_by(
+        "-disclosure__fiscal_year__year", "disclosure__agency__name", "disclosure_id", "order"
     )
     if year:
         findings = findings.filter(disclosure__fiscal_year__year=year)

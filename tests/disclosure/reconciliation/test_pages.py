@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bureaus.models import Agency
 from disclosure.models import Disclosure, ReconciliationFinding, ReportRow
+from disclosure.reconciliation import forms as reconciliation_forms
 from disclosure.reconciliation import views as reconciliation_views
 from disclosure.reconciliation.services import disclosure_reconcile
 from tests.deleting import confirmed
@@ -182,6 +183,28 @@ def test_bad_filters_are_a_chinese_message_not_a_crash(client, reconciled, audit
     csv_response = client.get(f"/reconciliation.csv?{query}")
     assert csv_response.status_code == 400
     assert "筛选条件有误" in csv_response.content.decode()
+
+
+def test_many_agencies_are_a_box_for_the_name_or_code_not_a_list(
+    client, reconciled, auditor, monkeypatch
+):
+    monkeypatch.setattr(reconciliation_forms, "AGENCY_CHOICES", 1)
+    seed, putuo = reconciled
+    html = client.get("/reconciliation/").content.decode()
+    assert '<input type="text" name="agency"' in html and '<option value="putuo-ghzy"' not in html
+    by_code = client.get("/reconciliation/?agency=putuo-ghzy")
+    by_name = client.get("/reconciliation/", {"agency": f" {putuo.agency.name} "})
+    assert by_code.context["page"].paginator.count == 16
+    assert by_name.context["page"].paginator.count == 16
+    assert by_name.context["form"].cleaned_data["agency"] == putuo.agency
+    refused = client.get("/reconciliation/", {"agency": putuo.agency.name[:-1]})
+    assert refused.context["page"] is None and "单位：没有这个单位" in text(refused)
+    assert "单位：不允许是用空字符串。" in text(client.get("/reconciliation/?agency=%00"))
+
+
+def test_few_agencies_are_a_list(client, reconciled, auditor):
+    html = client.get("/reconciliation/").content.decode()
+    assert '<select name="agency"' in html and '<option value="putuo-ghzy"' in html
 
 
 def test_pages(client, reconciled, auditor, monkeypatch):
