@@ -65,11 +65,17 @@ class FindingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = self.fields["agency"].queryset
-        if len(agencies[: AGENCY_CHOICES + 1]) > AGENCY_CHOICES:
-            self.fields["agency"].widget = forms.TextInput(
+        field = self.fields["agency"]
+        few = list(field.queryset[: AGENCY_CHOICES + 1])
+        if len(few) > AGENCY_CHOICES:
+            field.widget = forms.TextInput(
                 attrs={"placeholder": gettext("单位名称或代码"), "size": 16}
             )
+        else:  # the list as read here, not read again to draw it
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((a.slug, field.label_from_instance(a)) for a in few),
+            ]
         years = FiscalYear.objects.order_by("-year").values_list("year", flat=True)
         # Labels in the page's language (the English page's filters); errors stay Chinese.
         self.fields["year"].choices = [

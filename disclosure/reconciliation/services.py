@@ -46,7 +46,8 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
         _stored(f, disclosure=disclosure, order=i) for i, f in enumerate(findings, 1)
     )
     Reconciliation.objects.update_or_create(
-        disclosure=disclosure, defaults={"checked_at": timezone.now()}
+        disclosure=disclosure,
+        defaults={"checked_at": timezone.now(), "finding_count": len(findings)},
     )
     if follow:
         following = Disclosure.objects.filter(
@@ -79,19 +80,21 @@ def disclosures_reconcile(*, disclosure_ids: Iterable[int], follow: bool = True)
         ids |= _following(ids)
     facts = load_facts_many(disclosure_ids=ids)
     now = timezone.now()
-    stored, counts = [], Counter()
+    stored, counts, checks = [], Counter(), []
     for pk in sorted(facts):
         counts["disclosures"] += 1
-        for order, finding in enumerate(reconcile(facts[pk]), 1):
+        findings = reconcile(facts[pk])
+        for order, finding in enumerate(findings, 1):
             stored.append(_stored(finding, disclosure=Disclosure(pk=pk), order=order))
             counts[finding.severity] += 1
+        checks.append(Reconciliation(disclosure_id=pk, checked_at=now, finding_count=len(findings)))
     ReconciliationFinding.objects.filter(disclosure_id__in=list(facts)).delete()
     ReconciliationFinding.objects.bulk_create(stored, batch_size=5000)
     Reconciliation.objects.bulk_create(
-        [Reconciliation(disclosure_id=pk, checked_at=now) for pk in facts],
+        checks,
         update_conflicts=True,
         unique_fields=["disclosure"],
-        update_fields=["checked_at"],
+        update_fields=["checked_at", "finding_count"],
     )
     return counts
 

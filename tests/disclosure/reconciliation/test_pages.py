@@ -1,6 +1,7 @@
 """Findings where people see them: the clerk's admin, the auditor's page and CSV, the citizen's."""
 
 import csv
+import importlib
 import io
 import re
 from decimal import Decimal
@@ -8,15 +9,23 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.db.models import F, Sum
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bureaus.models import Agency
-from disclosure.models import Disclosure, ReconciliationFinding, ReportRow
+from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding, ReportRow
 from disclosure.reconciliation import forms as reconciliation_forms
 from disclosure.reconciliation import views as reconciliation_views
-from disclosure.reconciliation.services import disclosure_reconcile
+from disclosure.reconciliation.selectors import FindingsByCheck, findings_list
+from disclosure.reconciliation.services import (
+    disclosure_reconcile,
+    disclosure_unchecked,
+    disclosures_reconcile,
+)
 from tests.deleting import confirmed
 from tests.disclosure.admin.test_disclosures import ADD_URL, disclosure_post
 from tests.factories import (
@@ -133,6 +142,8 @@ def test_auditor_sees_every_finding_drafts_included(client, reconciled, auditor)
         disclosure=draft, order=1, rule="balance", severity="error", message="草稿中的矛盾",
         tolerance_yuan=0,
     )  # fmt: skip
+    # What reconciliation.services writes with its findings: the check and how many it found.
+    Reconciliation.objects.create(disclosure=draft, checked_at=timezone.now(), finding_count=1)
     response = client.get("/reconciliation/")
     shown = text(response)
     assert response.status_code == 200
@@ -234,7 +245,92 @@ def test_page_queries_do_not_grow_with_findings(client, reconciled, auditor):
         )
         for i in range(30)
     )  # fmt: skip
+    Reconciliation.objects.filter(disclosure=seed).update(finding_count=F("finding_count") + 30)
     assert queries(url) == before <= 10
+
+
+def test_the_list_pages_through_every_finding_once_in_order(
+    client, reconciled, auditor, monkeypatch
+):
+    """Pages cut through the checks' counts hold exactly findings_list's findings, in its order,
+    wherever a page starts or ends inside a disclosure's findings."""
+    seed, putuo = reconciled
+    fy2015 = FiscalYearFactory(year=2015)
+    later = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015, status="draft")
+    disclosure_reconcile(disclosure=later)  # no figures: checked, and it finds something or not
+    expected = [f.pk for f in findings_list(viewer=auditor)]
+    assert len(expected) == Reconciliation.objects.aggregate(n=Sum("finding_count"))["n"] >= 17
+    for per_page in (1, 3, 5, 50):
+        monkeypatch.setattr(reconciliation_views, "PER_PAGE", per_page)
+        first = client.get("/reconciliation/").context["page"]
+        assert first.paginator.count == len(expected)
+        shown = []
+        for number in first.paginator.page_range:
+            rows = client.get(f"/reconciliation/?page={number}").context["rows"]
+            last = number == first.paginator.num_pages
+            assert len(rows) == (len(expected) - per_page * (number - 1) if last else per_page)
+            shown += [row.finding.pk for row in rows]
+        assert shown == expected, per_page
+
+
+def test_a_clerk_lists_only_their_own_agencies_findings(client, reconciled):
+    seed, putuo = reconciled
+    client.force_login(user_in_role(CLERK, agencies=[putuo.agency], username="list-clerk"))
+    response = client.get("/reconciliation/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 16
+    assert {row.finding.disclosure_id for row in response.context["rows"]} == {putuo.pk}
+    assert client.get("/reconciliation/?agency=liyang-xinfang").context["page"].paginator.count == 0
+
+
+def test_each_check_stores_how_many_findings_it_stored(reconciled):
+    """The count the list pages by is written with the findings, by every write of them."""
+    seed, putuo = reconciled
+
+    def stored() -> dict[int, tuple[int, int]]:
+        return {
+            r.disclosure_id: (r.finding_count, r.disclosure.findings.count())
+            for r in Reconciliation.objects.select_related("disclosure")
+        }
+
+    assert stored() == {seed.pk: (1, 1), putuo.pk: (16, 16)}
+    Reconciliation.objects.update(finding_count=999)
+    disclosure_reconcile(disclosure=putuo, follow=False)
+    assert stored()[putuo.pk] == (16, 16)
+    disclosures_reconcile(disclosure_ids=[seed.pk, putuo.pk])
+    assert stored() == {seed.pk: (1, 1), putuo.pk: (16, 16)}
+    disclosure_unchecked(disclosure_id=putuo.pk)
+    assert stored() == {seed.pk: (1, 1)}
+    assert FindingsByCheck(viewer=UserFactory(is_superuser=True)).count() == 1
+
+
+def test_the_migration_counts_the_findings_already_stored(reconciled):
+    seed, putuo = reconciled
+    Reconciliation.objects.update(finding_count=0)
+    migration = importlib.import_module("disclosure.migrations.0024_reconciliation_finding_count")
+    migration.count_findings(apps, None)
+    counts = dict(Reconciliation.objects.values_list("disclosure_id", "finding_count"))
+    assert counts == {seed.pk: 1, putuo.pk: 16}
+
+
+def test_list_queries_do_not_grow_with_disclosures(client, reconciled, auditor):
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries("/reconciliation/")
+    for year in (2015, 2016, 2017):
+        extra = DisclosureFactory(fiscal_year=FiscalYearFactory(year=year), status="draft")
+        ReconciliationFinding.objects.bulk_create(
+            ReconciliationFinding(
+                disclosure=extra, order=i, rule="balance", severity="warning", message=f"差异{i}",
+                tolerance_yuan=0,
+            )
+            for i in range(1, 40)
+        )  # fmt: skip
+        Reconciliation.objects.create(disclosure=extra, checked_at=timezone.now(), finding_count=39)
+    assert queries("/reconciliation/") == queries("/reconciliation/?page=3") == before <= 10
 
 
 # --- the auditor's CSV ----------------------------------------------------------------------------
