@@ -249,22 +249,25 @@ CHECK_ORDER = ("-disclosure__fiscal_year__year", "disclosure__agency__name", "di
 
 
 class FindingsByCheck:
-    """findings_list(viewer, year, agency) for a Paginator, counted and sliced through each
-    check's stored finding_count: a page reads the checks (one row per disclosure) and the
-    findings of the few disclosures it shows, never the 400,000 findings of a national corpus
-    (COUNT(*) of them, and sorting them all to show 50, took 200 ms at 10,000 disclosures)."""
+    """findings_list(viewer, year, agency, severity) for a Paginator, counted and sliced through
+    the counts each check stored with its findings: a page reads the checks (one row per
+    disclosure) and the findings of the few disclosures it shows, never the 400,000 findings of
+    a national corpus (COUNT(*) of them, and sorting them all to show 50, took 200 ms at
+    10,000 disclosures)."""
 
-    def __init__(self, *, viewer, year: int | None = None, agency=None):
-        checks = _visible_to(viewer, Reconciliation.objects.filter(finding_count__gt=0))
+    def __init__(self, *, viewer, year: int | None = None, agency=None, severity: str = ""):
+        # The check's count of the findings listed: all of them, or those of one severity.
+        self.counted = f"{severity}_count" if severity else "finding_count"
+        checks = _visible_to(viewer, Reconciliation.objects.filter(**{f"{self.counted}__gt": 0}))
         if year:
             checks = checks.filter(disclosure__fiscal_year__year=year)
         if agency:
             checks = checks.filter(disclosure__agency=agency)
         self.checks = checks
-        self.findings = findings_list(viewer=viewer, year=year, agency=agency)
+        self.findings = findings_list(viewer=viewer, year=year, agency=agency, severity=severity)
 
     def count(self) -> int:
-        return self.checks.aggregate(n=Sum("finding_count"))["n"] or 0
+        return self.checks.aggregate(n=Sum(self.counted))["n"] or 0
 
     def __len__(self) -> int:
         return self.count()
@@ -275,15 +278,13 @@ class FindingsByCheck:
         start, stop = index.start or 0, index.stop
         # Each check's last position in the list; the page's checks are those it overlaps.
         end = Window(
-            Sum("finding_count"),
+            Sum(self.counted),
             order_by=[F(f[1:]).desc() if f[0] == "-" else F(f) for f in CHECK_ORDER],
         )
         pages = self.checks.annotate(end=end).filter(end__gt=start)
         if stop is not None:
-            pages = pages.filter(end__lt=stop + F("finding_count"))
-        rows = list(
-            pages.order_by(*CHECK_ORDER).values_list("disclosure_id", "end", "finding_count")
-        )
+            pages = pages.filter(end__lt=stop + F(self.counted))
+        rows = list(pages.order_by(*CHECK_ORDER).values_list("disclosure_id", "end", self.counted))
         if not rows:
             return []
         first = rows[0][1] - rows[0][2]  # the position of the first check's first finding
@@ -295,7 +296,7 @@ def findings_pages(
     *, viewer, year: int | None = None, agency=None, rule: str = "", severity: str = ""
 ):
     """What the auditors' page paginates: findings_list, through the checks' counts unless a
-    rule or severity is chosen (the counts are per disclosure, not per rule)."""
-    if rule or severity:
+    rule is chosen (the checks count findings per severity, not per rule)."""
+    if rule:
         return findings_list(viewer=viewer, year=year, agency=agency, rule=rule, severity=severity)
-    return FindingsByCheck(viewer=viewer, year=year, agency=agency)
+    return FindingsByCheck(viewer=viewer, year=year, agency=agency, severity=severity)

@@ -13,6 +13,7 @@ from disclosure.models import (
     ReconciliationFinding,
     finding_key,
 )
+from disclosure.models.findings import Severity
 
 from .engine import Finding, reconcile
 from .selectors import load_facts, load_facts_many
@@ -32,6 +33,18 @@ def _stored(finding: Finding, *, disclosure: Disclosure, order: int) -> Reconcil
     )
 
 
+COUNT_FIELDS = ["finding_count", *(f"{severity}_count" for severity in Severity.values)]
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    """What a check stores with its findings: how many, in all and of each severity."""
+    by_severity = Counter(f.severity for f in findings)
+    return {
+        "finding_count": len(findings),
+        **{f"{severity}_count": by_severity[severity] for severity in Severity.values},
+    }
+
+
 @transaction.atomic
 def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list[Finding]:
     """Check every identity of the disclosure and replace its stored findings.
@@ -46,8 +59,7 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
         _stored(f, disclosure=disclosure, order=i) for i, f in enumerate(findings, 1)
     )
     Reconciliation.objects.update_or_create(
-        disclosure=disclosure,
-        defaults={"checked_at": timezone.now(), "finding_count": len(findings)},
+        disclosure=disclosure, defaults={"checked_at": timezone.now(), **_counts(findings)}
     )
     if follow:
         following = Disclosure.objects.filter(
@@ -87,14 +99,14 @@ def disclosures_reconcile(*, disclosure_ids: Iterable[int], follow: bool = True)
         for order, finding in enumerate(findings, 1):
             stored.append(_stored(finding, disclosure=Disclosure(pk=pk), order=order))
             counts[finding.severity] += 1
-        checks.append(Reconciliation(disclosure_id=pk, checked_at=now, finding_count=len(findings)))
+        checks.append(Reconciliation(disclosure_id=pk, checked_at=now, **_counts(findings)))
     ReconciliationFinding.objects.filter(disclosure_id__in=list(facts)).delete()
     ReconciliationFinding.objects.bulk_create(stored, batch_size=5000)
     Reconciliation.objects.bulk_create(
         checks,
         update_conflicts=True,
         unique_fields=["disclosure"],
-        update_fields=["checked_at", "finding_count"],
+        update_fields=["checked_at", *COUNT_FIELDS],
     )
     return counts
 

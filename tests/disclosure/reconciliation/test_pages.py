@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.db.models import F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -143,7 +143,9 @@ def test_auditor_sees_every_finding_drafts_included(client, reconciled, auditor)
         tolerance_yuan=0,
     )  # fmt: skip
     # What reconciliation.services writes with its findings: the check and how many it found.
-    Reconciliation.objects.create(disclosure=draft, checked_at=timezone.now(), finding_count=1)
+    Reconciliation.objects.create(
+        disclosure=draft, checked_at=timezone.now(), finding_count=1, error_count=1
+    )
     response = client.get("/reconciliation/")
     shown = text(response)
     assert response.status_code == 200
@@ -245,28 +247,33 @@ def test_page_queries_do_not_grow_with_findings(client, reconciled, auditor):
         )
         for i in range(30)
     )  # fmt: skip
-    Reconciliation.objects.filter(disclosure=seed).update(finding_count=F("finding_count") + 30)
+    Reconciliation.objects.filter(disclosure=seed).update(
+        finding_count=F("finding_count") + 30, error_count=F("error_count") + 30
+    )
     assert queries(url) == before <= 10
 
 
+@pytest.mark.parametrize("severity", ["", "error", "warning", "notice"])
 def test_the_list_pages_through_every_finding_once_in_order(
-    client, reconciled, auditor, monkeypatch
+    client, reconciled, auditor, monkeypatch, severity
 ):
     """Pages cut through the checks' counts hold exactly findings_list's findings, in its order,
-    wherever a page starts or ends inside a disclosure's findings."""
+    wherever a page starts or ends inside a disclosure's findings; for one severity too."""
     seed, putuo = reconciled
     fy2015 = FiscalYearFactory(year=2015)
     later = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015, status="draft")
     disclosure_reconcile(disclosure=later)  # no figures: checked, and it finds something or not
-    expected = [f.pk for f in findings_list(viewer=auditor)]
-    assert len(expected) == Reconciliation.objects.aggregate(n=Sum("finding_count"))["n"] >= 17
+    expected = [f.pk for f in findings_list(viewer=auditor, severity=severity)]
+    assert len(expected) >= 3
     for per_page in (1, 3, 5, 50):
         monkeypatch.setattr(reconciliation_views, "PER_PAGE", per_page)
-        first = client.get("/reconciliation/").context["page"]
+        first = client.get("/reconciliation/", {"severity": severity}).context["page"]
         assert first.paginator.count == len(expected)
         shown = []
         for number in first.paginator.page_range:
-            rows = client.get(f"/reconciliation/?page={number}").context["rows"]
+            rows = client.get("/reconciliation/", {"severity": severity, "page": number}).context[
+                "rows"
+            ]
             last = number == first.paginator.num_pages
             assert len(rows) == (len(expected) - per_page * (number - 1) if last else per_page)
             shown += [row.finding.pk for row in rows]
@@ -284,33 +291,54 @@ def test_a_clerk_lists_only_their_own_agencies_findings(client, reconciled):
 
 
 def test_each_check_stores_how_many_findings_it_stored(reconciled):
-    """The count the list pages by is written with the findings, by every write of them."""
+    """The counts the list pages by are written with the findings, by every write of them."""
     seed, putuo = reconciled
+    seed_counts, putuo_counts = (1, 0, 0, 1), (16, 3, 4, 9)  # in all, errors, warnings, notices
 
-    def stored() -> dict[int, tuple[int, int]]:
+    def stored() -> dict[int, tuple[int, ...]]:
+        checks = Reconciliation.objects.select_related("disclosure")
+        for check in checks:  # what is stored is what is there
+            findings = check.disclosure.findings
+            assert check.finding_count == findings.count()
+            for severity in ("error", "warning", "notice"):
+                assert (
+                    getattr(check, f"{severity}_count")
+                    == findings.filter(severity=severity).count()
+                )
         return {
-            r.disclosure_id: (r.finding_count, r.disclosure.findings.count())
-            for r in Reconciliation.objects.select_related("disclosure")
+            c.disclosure_id: (c.finding_count, c.error_count, c.warning_count, c.notice_count)
+            for c in checks
         }
 
-    assert stored() == {seed.pk: (1, 1), putuo.pk: (16, 16)}
-    Reconciliation.objects.update(finding_count=999)
+    assert stored() == {seed.pk: seed_counts, putuo.pk: putuo_counts}
+    stale = {"finding_count": 999, "error_count": 999, "warning_count": 0, "notice_count": 0}
+    Reconciliation.objects.filter(disclosure=putuo).update(**stale)
     disclosure_reconcile(disclosure=putuo, follow=False)
-    assert stored()[putuo.pk] == (16, 16)
+    assert stored()[putuo.pk] == putuo_counts
+    Reconciliation.objects.update(**stale)
     disclosures_reconcile(disclosure_ids=[seed.pk, putuo.pk])
-    assert stored() == {seed.pk: (1, 1), putuo.pk: (16, 16)}
+    assert stored() == {seed.pk: seed_counts, putuo.pk: putuo_counts}
     disclosure_unchecked(disclosure_id=putuo.pk)
-    assert stored() == {seed.pk: (1, 1)}
+    assert stored() == {seed.pk: seed_counts}
     assert FindingsByCheck(viewer=UserFactory(is_superuser=True)).count() == 1
+
+
+def test_a_check_cannot_store_counts_that_do_not_add_up(reconciled):
+    seed, _ = reconciled
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reconciliation.objects.filter(disclosure=seed).update(finding_count=2)
 
 
 def test_the_migration_counts_the_findings_already_stored(reconciled):
     seed, putuo = reconciled
-    Reconciliation.objects.update(finding_count=0)
+    Reconciliation.objects.update(finding_count=0, error_count=0, warning_count=0, notice_count=0)
     migration = importlib.import_module("disclosure.migrations.0024_reconciliation_finding_count")
     migration.count_findings(apps, None)
-    counts = dict(Reconciliation.objects.values_list("disclosure_id", "finding_count"))
-    assert counts == {seed.pk: 1, putuo.pk: 16}
+    counts = {
+        c.disclosure_id: (c.finding_count, c.error_count, c.warning_count, c.notice_count)
+        for c in Reconciliation.objects.all()
+    }
+    assert counts == {seed.pk: (1, 0, 0, 1), putuo.pk: (16, 3, 4, 9)}
 
 
 def test_list_queries_do_not_grow_with_disclosures(client, reconciled, auditor):
@@ -329,7 +357,9 @@ def test_list_queries_do_not_grow_with_disclosures(client, reconciled, auditor):
             )
             for i in range(1, 40)
         )  # fmt: skip
-        Reconciliation.objects.create(disclosure=extra, checked_at=timezone.now(), finding_count=39)
+        Reconciliation.objects.create(
+            disclosure=extra, checked_at=timezone.now(), finding_count=39, warning_count=39
+        )
     assert queries("/reconciliation/") == queries("/reconciliation/?page=3") == before <= 10
 
 
