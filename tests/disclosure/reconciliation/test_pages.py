@@ -19,6 +19,7 @@ from django.utils import timezone
 from bureaus.models import Agency
 from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding, ReportRow
 from disclosure.reconciliation import forms as reconciliation_forms
+from disclosure.reconciliation import selectors as reconciliation_selectors
 from disclosure.reconciliation import views as reconciliation_views
 from disclosure.reconciliation.selectors import FindingsByCheck, findings_list
 from disclosure.reconciliation.services import (
@@ -253,12 +254,14 @@ def test_page_queries_do_not_grow_with_findings(client, reconciled, auditor):
     assert queries(url) == before <= 10
 
 
+@pytest.mark.parametrize("top_n_rows", [1000, 0])  # the first pages' shortcut, and without
 @pytest.mark.parametrize("severity", ["", "error", "warning", "notice"])
 def test_the_list_pages_through_every_finding_once_in_order(
-    client, reconciled, auditor, monkeypatch, severity
+    client, reconciled, auditor, monkeypatch, severity, top_n_rows
 ):
     """Pages cut through the checks' counts hold exactly findings_list's findings, in its order,
     wherever a page starts or ends inside a disclosure's findings; for one severity too."""
+    monkeypatch.setattr(reconciliation_selectors, "TOP_N_ROWS", top_n_rows)
     seed, putuo = reconciled
     fy2015 = FiscalYearFactory(year=2015)
     later = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015, status="draft")
