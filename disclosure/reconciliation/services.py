@@ -33,15 +33,24 @@ def _stored(finding: Finding, *, disclosure: Disclosure, order: int) -> Reconcil
     )
 
 
-COUNT_FIELDS = ["finding_count", *(f"{severity}_count" for severity in Severity.values)]
+COUNT_FIELDS = [
+    "finding_count",
+    *(f"{severity}_count" for severity in Severity.values),
+    "rule_counts",
+]
 
 
-def _counts(findings: list[Finding]) -> dict[str, int]:
-    """What a check stores with its findings: how many, in all and of each severity."""
+def _counts(findings: list[Finding]) -> dict:
+    """What a check stores with its findings: how many, in all, of each severity, of each rule
+    and of each rule and severity (the auditors' list pages by them, selectors.FindingsByCheck)."""
     by_severity = Counter(f.severity for f in findings)
+    by_rule = Counter(f.rule for f in findings) + Counter(
+        f"{f.rule}:{f.severity}" for f in findings
+    )
     return {
         "finding_count": len(findings),
         **{f"{severity}_count": by_severity[severity] for severity in Severity.values},
+        "rule_counts": dict(sorted(by_rule.items())),
     }
 
 

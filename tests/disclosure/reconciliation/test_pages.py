@@ -4,6 +4,7 @@ import csv
 import importlib
 import io
 import re
+from collections import Counter
 from decimal import Decimal
 from html import unescape
 from html.parser import HTMLParser
@@ -255,28 +256,40 @@ def test_page_queries_do_not_grow_with_findings(client, reconciled, auditor):
 
 
 @pytest.mark.parametrize("top_n_rows", [1000, 0])  # the first pages' shortcut, and without
-@pytest.mark.parametrize("severity", ["", "error", "warning", "notice"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"severity": "error"},
+        {"severity": "warning"},
+        {"severity": "notice"},
+        {"rule": "cross_table"},
+        {"rule": "cross_table", "severity": "error"},
+        {"rule": "of_which_remainder"},
+        {"rule": "of_which_remainder", "year": "2014"},
+    ],
+)
 def test_the_list_pages_through_every_finding_once_in_order(
-    client, reconciled, auditor, monkeypatch, severity, top_n_rows
+    client, reconciled, auditor, monkeypatch, query, top_n_rows
 ):
     """Pages cut through the checks' counts hold exactly findings_list's findings, in its order,
-    wherever a page starts or ends inside a disclosure's findings; for one severity too."""
+    wherever a page starts or ends inside a disclosure's findings; filtered on a severity, a
+    rule or both too."""
     monkeypatch.setattr(reconciliation_selectors, "TOP_N_ROWS", top_n_rows)
     seed, putuo = reconciled
     fy2015 = FiscalYearFactory(year=2015)
     later = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015, status="draft")
     disclosure_reconcile(disclosure=later)  # no figures: checked, and it finds something or not
-    expected = [f.pk for f in findings_list(viewer=auditor, severity=severity)]
-    assert len(expected) >= 3
+    filters = {**query, "year": int(query["year"])} if "year" in query else query
+    expected = [f.pk for f in findings_list(viewer=auditor, **filters)]
+    assert expected
     for per_page in (1, 3, 5, 50):
         monkeypatch.setattr(reconciliation_views, "PER_PAGE", per_page)
-        first = client.get("/reconciliation/", {"severity": severity}).context["page"]
+        first = client.get("/reconciliation/", query).context["page"]
         assert first.paginator.count == len(expected)
         shown = []
         for number in first.paginator.page_range:
-            rows = client.get("/reconciliation/", {"severity": severity, "page": number}).context[
-                "rows"
-            ]
+            rows = client.get("/reconciliation/", {**query, "page": number}).context["rows"]
             last = number == first.paginator.num_pages
             assert len(rows) == (len(expected) - per_page * (number - 1) if last else per_page)
             shown += [row.finding.pk for row in rows]
@@ -308,13 +321,22 @@ def test_each_check_stores_how_many_findings_it_stored(reconciled):
                     getattr(check, f"{severity}_count")
                     == findings.filter(severity=severity).count()
                 )
+            by_rule = Counter(f.rule for f in findings.all())
+            by_rule += Counter(f"{f.rule}:{f.severity}" for f in findings.all())
+            assert check.rule_counts == dict(by_rule)
         return {
             c.disclosure_id: (c.finding_count, c.error_count, c.warning_count, c.notice_count)
             for c in checks
         }
 
     assert stored() == {seed.pk: seed_counts, putuo.pk: putuo_counts}
-    stale = {"finding_count": 999, "error_count": 999, "warning_count": 0, "notice_count": 0}
+    stale = {
+        "finding_count": 999,
+        "error_count": 999,
+        "warning_count": 0,
+        "notice_count": 0,
+        "rule_counts": {"cross_table": 999},
+    }
     Reconciliation.objects.filter(disclosure=putuo).update(**stale)
     disclosure_reconcile(disclosure=putuo, follow=False)
     assert stored()[putuo.pk] == putuo_counts
@@ -342,6 +364,16 @@ def test_the_migration_counts_the_findings_already_stored(reconciled):
         for c in Reconciliation.objects.all()
     }
     assert counts == {seed.pk: (1, 0, 0, 1), putuo.pk: (16, 3, 4, 9)}
+
+
+def test_the_migration_counts_the_findings_already_stored_per_rule(reconciled):
+    seed, putuo = reconciled
+    expected = dict(Reconciliation.objects.values_list("disclosure_id", "rule_counts"))
+    assert expected[putuo.pk]["cross_table"] == expected[putuo.pk]["cross_table:error"] == 3
+    Reconciliation.objects.update(rule_counts={})
+    migration = importlib.import_module("disclosure.migrations.0025_reconciliation_rule_counts")
+    migration.count_by_rule(apps, None)
+    assert dict(Reconciliation.objects.values_list("disclosure_id", "rule_counts")) == expected
 
 
 def test_list_queries_do_not_grow_with_disclosures(client, reconciled, auditor):
