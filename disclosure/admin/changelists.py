@@ -8,8 +8,14 @@ agencies as a bounded list, one count, and each admin's default ordering follows
 """
 
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 from disclosure.access import agencies_visible_to
+
+# The figures' changelists count their rows up to this many: past it they say "more than
+# 10,000" (admin/disclosure/pagination.html), 100 pages of 100, as many as anyone pages through.
+COUNT_CAP = 10_000
 
 # More agencies than this and the filter offers none (search by the agency's name instead):
 # a reviewer's list of every agency of a nation is no filter.
@@ -38,3 +44,19 @@ class AgencyFilter(admin.RelatedFieldListFilter):
     def has_output(self):
         # Shown whenever it has a choice: one chosen agency among thousands still filters.
         return bool(self.lookup_choices)
+
+
+class CappedPaginator(Paginator):
+    """Counts the rows only up to COUNT_CAP: at national scale COUNT(*) read all 742,000 lines
+    or 1.9 million cells on every page of their changelist (50–110 ms), for a page number
+    nobody pages to. `capped` says the count stopped there, for the templates to say so and
+    not offer to select "all" of a number that is not the total."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) of a LIMIT subquery, in no order: a column sorted on sorts nothing to count.
+        found = self.object_list.order_by()[: COUNT_CAP + 1].count()
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)

@@ -33,6 +33,7 @@ from disclosure.models import (
 from disclosure.models.states import PUBLISH, SUBMIT, TRANSITIONS, Transition
 from disclosure.workflow import corrections, services
 
+from .changelists import CappedPaginator
 from .codes import YearCodesMixin
 from .forms import WanAmountForm, WanDisplay
 from .grid import GridAdminMixin  # the table grids and the links to them (standard format)
@@ -626,6 +627,7 @@ class ExpenditureLineAdmin(
     resource_classes = [ExpenditureLineResource]  # import and export: see admin/importing.py
     form = ExpenditureLineForm
     list_display = ["name", "code", "statement", "amount_yuan", "disclosure"]
+    paginator = CappedPaginator  # 742,000 lines at national scale
     # Each disclosure's lines in document order, read off the line_order index.
     ordering = ["disclosure_id", "statement", "order", "pk"]
     list_filter = [

@@ -33,6 +33,7 @@ from disclosure.models import (
     TableSpec,
 )
 
+from .changelists import CappedPaginator
 from .codes import YearCodesMixin, codes_of_the_year
 from .forms import WanAmountForm, WanDisplay
 from .importing import FiguresImportExportMixin
@@ -108,6 +109,7 @@ class CellInline(WanDisplay, AgencyScopedAdminMixin, admin.TabularInline):
 @admin.register(ReportRow)
 class ReportRowAdmin(YearCodesMixin, ReconciliationAdminMixin, ScopedHistoryAdmin):
     list_display = ["__str__", "table", "side", "disclosure"]
+    paginator = CappedPaginator  # a million rows at national scale
     ordering = ["disclosure_id", "table_id", "order"]  # the report_row_place_once index
     list_filter = ["table__number", "disclosure__fiscal_year", "disclosure__agency"]
     list_select_related = ["table", "disclosure__agency", "disclosure__fiscal_year"]
@@ -132,6 +134,7 @@ class CellAdmin(FiguresImportExportMixin, WanDisplay, ScopedHistoryAdmin):
 
     resource_classes = [CellResource]
     list_display = ["row", "column", "amount_yuan"]
+    paginator = CappedPaginator  # 1.9 million cells at national scale
     ordering = ["row_id", "column_id"]  # the cell_once index
     list_filter = ["row__table__number", "row__disclosure__fiscal_year", "row__disclosure__agency"]
     list_select_related = ["row__table", "row__disclosure__agency", "column__table"]

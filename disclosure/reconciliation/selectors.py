@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value, Window
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext, ngettext
 
 from disclosure.formats.base import format_for
@@ -216,17 +218,24 @@ def _attach_acknowledgements(summaries: dict[int, Summary], disclosure_ids: list
             error["acknowledgement"] = by_key.get((pk, error["key"]))
 
 
+def _visible_to(viewer, rows: QuerySet) -> QuerySet:
+    """Rows of a disclosure (findings, checks) of the disclosures the viewer may read."""
+    from disclosure.access import disclosures_visible_to, sees_all_agencies
+
+    if sees_all_agencies(viewer) and viewer.has_perm("disclosure.view_disclosure"):
+        # Every row: "IN every disclosure" made PostgreSQL probe the findings once per
+        # disclosure to count them (300 ms at 10,000 disclosures against 100 ms without).
+        return rows
+    return rows.filter(disclosure__in=disclosures_visible_to(viewer).values("pk"))
+
+
 def findings_list(
     *, viewer, year: int | None = None, agency=None, rule: str = "", severity: str = ""
 ) -> QuerySet[ReconciliationFinding]:
     """Stored findings of every disclosure the viewer may read (auditors and reviewers: all,
     drafts included; a clerk: their own agencies')."""
-    from disclosure.access import disclosures_visible_to
-
     findings = (
-        ReconciliationFinding.objects.filter(
-            disclosure__in=disclosures_visible_to(viewer).values("pk")
-        )
+        _visible_to(viewer, ReconciliationFinding.objects.all())
         .select_related(
             "disclosure__agency", "disclosure__fiscal_year", "disclosure__reconciliation"
         )
@@ -243,3 +252,81 @@ def findings_list(
     if severity:
         findings = findings.filter(severity=severity)
     return findings
+
+
+# findings_list's order, from a disclosure's check: its findings follow one another in it.
+CHECK_ORDER = ("-disclosure__fiscal_year__year", "disclosure__agency__name", "disclosure_id")
+
+
+# Pages ending before this row find their checks among the first ones by a top-N sort; past
+# it the subquery costs more than it saves (page 4,000 of 50: 80 ms against 40 ms without).
+TOP_N_ROWS = 1000
+
+
+class FindingsByCheck:
+    """findings_list(viewer, year, agency, rule, severity) for a Paginator, counted and sliced
+    through the counts each check stored with its findings: a page reads the checks (one row
+    per disclosure) and the findings of the few disclosures it shows, never the 400,000
+    findings of a national corpus (COUNT(*) of them, and sorting them all to show 50, took
+    200 ms at 10,000 disclosures; 1.2 s for the commonest rule)."""
+
+    def __init__(
+        self, *, viewer, year: int | None = None, agency=None, rule: str = "", severity: str = ""
+    ):
+        # The check's count of the findings listed: all of them, those of one severity, of one
+        # rule, or of one rule and severity.
+        if rule:
+            key = f"{rule}:{severity}" if severity else rule
+            counted = Cast(KeyTextTransform(key, "rule_counts"), IntegerField())
+            self.listed = Coalesce(counted, Value(0))
+        else:
+            self.listed = F(f"{severity}_count" if severity else "finding_count")
+        checks = Reconciliation.objects.annotate(listed=self.listed).filter(listed__gt=0)
+        checks = _visible_to(viewer, checks)
+        if year:
+            checks = checks.filter(disclosure__fiscal_year__year=year)
+        if agency:
+            checks = checks.filter(disclosure__agency=agency)
+        self.checks = checks
+        self.findings = findings_list(
+            viewer=viewer, year=year, agency=agency, rule=rule, severity=severity
+        )
+
+    def count(self) -> int:
+        return self.checks.aggregate(n=Sum("listed"))["n"] or 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[ReconciliationFinding]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("FindingsByCheck is read a page (a slice) at a time")
+        start, stop = index.start or 0, index.stop
+        # Each check's last position in the list; the page's checks are those it overlaps.
+        end = Window(
+            Sum("listed"),
+            order_by=[F(f[1:]).desc() if f[0] == "-" else F(f) for f in CHECK_ORDER],
+        )
+        checks = self.checks
+        if stop is not None and stop <= TOP_N_ROWS:
+            # Every check listed has a finding, so the page's are among the first `stop`: the
+            # running sum over those only (a top-N sort, 5 ms for the first page at 10,000
+            # disclosures, where sorting every check by its agency's name took 35 ms).
+            first_checks = checks.order_by(*CHECK_ORDER).values("pk")[:stop]
+            checks = Reconciliation.objects.annotate(listed=self.listed).filter(pk__in=first_checks)
+        pages = checks.annotate(end=end).filter(end__gt=start)
+        if stop is not None:
+            pages = pages.filter(end__lt=stop + F("listed"))
+        rows = list(pages.order_by(*CHECK_ORDER).values_list("disclosure_id", "end", "listed"))
+        if not rows:
+            return []
+        first = rows[0][1] - rows[0][2]  # the position of the first check's first finding
+        shown = list(self.findings.filter(disclosure_id__in=[pk for pk, _end, _n in rows]))
+        return shown[start - first : None if stop is None else stop - first]
+
+
+def findings_pages(
+    *, viewer, year: int | None = None, agency=None, rule: str = "", severity: str = ""
+) -> FindingsByCheck:
+    """What the auditors' page paginates: findings_list, through the checks' counts."""
+    return FindingsByCheck(viewer=viewer, year=year, agency=agency, rule=rule, severity=severity)

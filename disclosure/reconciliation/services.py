@@ -13,6 +13,7 @@ from disclosure.models import (
     ReconciliationFinding,
     finding_key,
 )
+from disclosure.models.findings import Severity
 
 from .engine import Finding, reconcile
 from .selectors import load_facts, load_facts_many
@@ -32,6 +33,27 @@ def _stored(finding: Finding, *, disclosure: Disclosure, order: int) -> Reconcil
     )
 
 
+COUNT_FIELDS = [
+    "finding_count",
+    *(f"{severity}_count" for severity in Severity.values),
+    "rule_counts",
+]
+
+
+def _counts(findings: list[Finding]) -> dict:
+    """What a check stores with its findings: how many, in all, of each severity, of each rule
+    and of each rule and severity (the auditors' list pages by them, selectors.FindingsByCheck)."""
+    by_severity = Counter(f.severity for f in findings)
+    by_rule = Counter(f.rule for f in findings) + Counter(
+        f"{f.rule}:{f.severity}" for f in findings
+    )
+    return {
+        "finding_count": len(findings),
+        **{f"{severity}_count": by_severity[severity] for severity in Severity.values},
+        "rule_counts": dict(sorted(by_rule.items())),
+    }
+
+
 @transaction.atomic
 def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list[Finding]:
     """Check every identity of the disclosure and replace its stored findings.
@@ -46,7 +68,7 @@ def disclosure_reconcile(*, disclosure: Disclosure, follow: bool = True) -> list
         _stored(f, disclosure=disclosure, order=i) for i, f in enumerate(findings, 1)
     )
     Reconciliation.objects.update_or_create(
-        disclosure=disclosure, defaults={"checked_at": timezone.now()}
+        disclosure=disclosure, defaults={"checked_at": timezone.now(), **_counts(findings)}
     )
     if follow:
         following = Disclosure.objects.filter(
@@ -79,19 +101,21 @@ def disclosures_reconcile(*, disclosure_ids: Iterable[int], follow: bool = True)
         ids |= _following(ids)
     facts = load_facts_many(disclosure_ids=ids)
     now = timezone.now()
-    stored, counts = [], Counter()
+    stored, counts, checks = [], Counter(), []
     for pk in sorted(facts):
         counts["disclosures"] += 1
-        for order, finding in enumerate(reconcile(facts[pk]), 1):
+        findings = reconcile(facts[pk])
+        for order, finding in enumerate(findings, 1):
             stored.append(_stored(finding, disclosure=Disclosure(pk=pk), order=order))
             counts[finding.severity] += 1
+        checks.append(Reconciliation(disclosure_id=pk, checked_at=now, **_counts(findings)))
     ReconciliationFinding.objects.filter(disclosure_id__in=list(facts)).delete()
     ReconciliationFinding.objects.bulk_create(stored, batch_size=5000)
     Reconciliation.objects.bulk_create(
-        [Reconciliation(disclosure_id=pk, checked_at=now) for pk in facts],
+        checks,
         update_conflicts=True,
         unique_fields=["disclosure"],
-        update_fields=["checked_at"],
+        update_fields=["checked_at", *COUNT_FIELDS],
     )
     return counts
 

@@ -10,7 +10,7 @@ from disclosure.core.csv import csv_response
 from disclosure.reconciliation import exports as reconciliation_exports
 
 from .forms import FindingFilterForm
-from .selectors import findings_list
+from .selectors import findings_list, findings_pages
 
 PER_PAGE = 50
 
@@ -30,7 +30,7 @@ def reconciliation(request):
     form = FindingFilterForm(request.GET)
     page = None
     if form.is_valid():  # a bad filter shows its error and no findings, never a guess
-        findings = findings_list(viewer=request.user, **form.cleaned_data)
+        findings = findings_pages(viewer=request.user, **form.cleaned_data)
         page = Paginator(findings, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

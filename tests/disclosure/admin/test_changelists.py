@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from disclosure.admin import changelists
 from disclosure.admin.changelists import AGENCY_CHOICES
 from tests.factories import (
     CLERK,
@@ -115,3 +116,36 @@ def test_thousands_of_agencies_are_not_listed_but_a_chosen_one_still_filters(cli
     body = client.get(f"{url}?disclosure__agency__id__exact={agencies[0].pk}").content.decode()
     assert kept.name in body and dropped.name not in body
     assert agencies[0].name in body  # the filter shows what it filters on
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/disclosure/expenditureline/",
+        "/admin/disclosure/reportrow/",
+        "/admin/disclosure/cell/",
+    ],
+)
+def test_the_figures_are_counted_up_to_a_cap_and_say_so_past_it(
+    client, superuser, url, monkeypatch
+):
+    add_disclosures(3)  # 6 lines, 3 rows, 3 cells
+    exact = client.get(url)
+    assert exact.context["cl"].paginator.capped is False
+    total = exact.context["cl"].result_count
+    assert total >= 3 and "超过" not in exact.content.decode()
+
+    monkeypatch.setattr(changelists, "COUNT_CAP", 2)
+    with CaptureQueriesContext(connection) as captured:
+        capped = client.get(url)
+    cl = capped.context["cl"]
+    assert cl.paginator.capped is True and cl.result_count == 2
+    html = capped.content.decode()
+    assert f"超过 2 条{cl.opts.verbose_name_plural}" in html
+    # No "select all 2" across pages: 2 is not how many there are.
+    assert 'class="question' not in html and 'class="action-counter"' in html
+    (count,) = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert "LIMIT 3" in count  # stops reading at the cap, however many rows
+    searched = client.get(url, {"q": "测试市"})  # every row's agency: the search's count too
+    assert searched.context["cl"].paginator.capped is True
+    assert "超过 2 条结果" in searched.content.decode()

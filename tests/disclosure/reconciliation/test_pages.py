@@ -1,21 +1,33 @@
 """Findings where people see them: the clerk's admin, the auditor's page and CSV, the citizen's."""
 
 import csv
+import importlib
 import io
 import re
+from collections import Counter
 from decimal import Decimal
 from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bureaus.models import Agency
-from disclosure.models import Disclosure, ReconciliationFinding, ReportRow
+from disclosure.models import Disclosure, Reconciliation, ReconciliationFinding, ReportRow
+from disclosure.reconciliation import forms as reconciliation_forms
+from disclosure.reconciliation import selectors as reconciliation_selectors
 from disclosure.reconciliation import views as reconciliation_views
-from disclosure.reconciliation.services import disclosure_reconcile
+from disclosure.reconciliation.selectors import FindingsByCheck, findings_list
+from disclosure.reconciliation.services import (
+    disclosure_reconcile,
+    disclosure_unchecked,
+    disclosures_reconcile,
+)
 from tests.deleting import confirmed
 from tests.disclosure.admin.test_disclosures import ADD_URL, disclosure_post
 from tests.factories import (
@@ -132,6 +144,10 @@ def test_auditor_sees_every_finding_drafts_included(client, reconciled, auditor)
         disclosure=draft, order=1, rule="balance", severity="error", message="草稿中的矛盾",
         tolerance_yuan=0,
     )  # fmt: skip
+    # What reconciliation.services writes with its findings: the check and how many it found.
+    Reconciliation.objects.create(
+        disclosure=draft, checked_at=timezone.now(), finding_count=1, error_count=1
+    )
     response = client.get("/reconciliation/")
     shown = text(response)
     assert response.status_code == 200
@@ -184,6 +200,28 @@ def test_bad_filters_are_a_chinese_message_not_a_crash(client, reconciled, audit
     assert "筛选条件有误" in csv_response.content.decode()
 
 
+def test_many_agencies_are_a_box_for_the_name_or_code_not_a_list(
+    client, reconciled, auditor, monkeypatch
+):
+    monkeypatch.setattr(reconciliation_forms, "AGENCY_CHOICES", 1)
+    seed, putuo = reconciled
+    html = client.get("/reconciliation/").content.decode()
+    assert '<input type="text" name="agency"' in html and '<option value="putuo-ghzy"' not in html
+    by_code = client.get("/reconciliation/?agency=putuo-ghzy")
+    by_name = client.get("/reconciliation/", {"agency": f" {putuo.agency.name} "})
+    assert by_code.context["page"].paginator.count == 16
+    assert by_name.context["page"].paginator.count == 16
+    assert by_name.context["form"].cleaned_data["agency"] == putuo.agency
+    refused = client.get("/reconciliation/", {"agency": putuo.agency.name[:-1]})
+    assert refused.context["page"] is None and "单位：没有这个单位" in text(refused)
+    assert "单位：不允许是用空字符串。" in text(client.get("/reconciliation/?agency=%00"))
+
+
+def test_few_agencies_are_a_list(client, reconciled, auditor):
+    html = client.get("/reconciliation/").content.decode()
+    assert '<select name="agency"' in html and '<option value="putuo-ghzy"' in html
+
+
 def test_pages(client, reconciled, auditor, monkeypatch):
     monkeypatch.setattr(reconciliation_views, "PER_PAGE", 5)
     first = client.get("/reconciliation/?agency=putuo-ghzy")
@@ -211,7 +249,153 @@ def test_page_queries_do_not_grow_with_findings(client, reconciled, auditor):
         )
         for i in range(30)
     )  # fmt: skip
+    Reconciliation.objects.filter(disclosure=seed).update(
+        finding_count=F("finding_count") + 30, error_count=F("error_count") + 30
+    )
     assert queries(url) == before <= 10
+
+
+@pytest.mark.parametrize("top_n_rows", [1000, 0])  # the first pages' shortcut, and without
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"severity": "error"},
+        {"severity": "warning"},
+        {"severity": "notice"},
+        {"rule": "cross_table"},
+        {"rule": "cross_table", "severity": "error"},
+        {"rule": "of_which_remainder"},
+        {"rule": "of_which_remainder", "year": "2014"},
+    ],
+)
+def test_the_list_pages_through_every_finding_once_in_order(
+    client, reconciled, auditor, monkeypatch, query, top_n_rows
+):
+    """Pages cut through the checks' counts hold exactly findings_list's findings, in its order,
+    wherever a page starts or ends inside a disclosure's findings; filtered on a severity, a
+    rule or both too."""
+    monkeypatch.setattr(reconciliation_selectors, "TOP_N_ROWS", top_n_rows)
+    seed, putuo = reconciled
+    fy2015 = FiscalYearFactory(year=2015)
+    later = DisclosureFactory(agency=seed.agency, fiscal_year=fy2015, status="draft")
+    disclosure_reconcile(disclosure=later)  # no figures: checked, and it finds something or not
+    filters = {**query, "year": int(query["year"])} if "year" in query else query
+    expected = [f.pk for f in findings_list(viewer=auditor, **filters)]
+    assert expected
+    for per_page in (1, 3, 5, 50):
+        monkeypatch.setattr(reconciliation_views, "PER_PAGE", per_page)
+        first = client.get("/reconciliation/", query).context["page"]
+        assert first.paginator.count == len(expected)
+        shown = []
+        for number in first.paginator.page_range:
+            rows = client.get("/reconciliation/", {**query, "page": number}).context["rows"]
+            last = number == first.paginator.num_pages
+            assert len(rows) == (len(expected) - per_page * (number - 1) if last else per_page)
+            shown += [row.finding.pk for row in rows]
+        assert shown == expected, per_page
+
+
+def test_a_clerk_lists_only_their_own_agencies_findings(client, reconciled):
+    seed, putuo = reconciled
+    client.force_login(user_in_role(CLERK, agencies=[putuo.agency], username="list-clerk"))
+    response = client.get("/reconciliation/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 16
+    assert {row.finding.disclosure_id for row in response.context["rows"]} == {putuo.pk}
+    assert client.get("/reconciliation/?agency=liyang-xinfang").context["page"].paginator.count == 0
+
+
+def test_each_check_stores_how_many_findings_it_stored(reconciled):
+    """The counts the list pages by are written with the findings, by every write of them."""
+    seed, putuo = reconciled
+    seed_counts, putuo_counts = (1, 0, 0, 1), (16, 3, 4, 9)  # in all, errors, warnings, notices
+
+    def stored() -> dict[int, tuple[int, ...]]:
+        checks = Reconciliation.objects.select_related("disclosure")
+        for check in checks:  # what is stored is what is there
+            findings = check.disclosure.findings
+            assert check.finding_count == findings.count()
+            for severity in ("error", "warning", "notice"):
+                assert (
+                    getattr(check, f"{severity}_count")
+                    == findings.filter(severity=severity).count()
+                )
+            by_rule = Counter(f.rule for f in findings.all())
+            by_rule += Counter(f"{f.rule}:{f.severity}" for f in findings.all())
+            assert check.rule_counts == dict(by_rule)
+        return {
+            c.disclosure_id: (c.finding_count, c.error_count, c.warning_count, c.notice_count)
+            for c in checks
+        }
+
+    assert stored() == {seed.pk: seed_counts, putuo.pk: putuo_counts}
+    stale = {
+        "finding_count": 999,
+        "error_count": 999,
+        "warning_count": 0,
+        "notice_count": 0,
+        "rule_counts": {"cross_table": 999},
+    }
+    Reconciliation.objects.filter(disclosure=putuo).update(**stale)
+    disclosure_reconcile(disclosure=putuo, follow=False)
+    assert stored()[putuo.pk] == putuo_counts
+    Reconciliation.objects.update(**stale)
+    disclosures_reconcile(disclosure_ids=[seed.pk, putuo.pk])
+    assert stored() == {seed.pk: seed_counts, putuo.pk: putuo_counts}
+    disclosure_unchecked(disclosure_id=putuo.pk)
+    assert stored() == {seed.pk: seed_counts}
+    assert FindingsByCheck(viewer=UserFactory(is_superuser=True)).count() == 1
+
+
+def test_a_check_cannot_store_counts_that_do_not_add_up(reconciled):
+    seed, _ = reconciled
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reconciliation.objects.filter(disclosure=seed).update(finding_count=2)
+
+
+def test_the_migration_counts_the_findings_already_stored(reconciled):
+    seed, putuo = reconciled
+    Reconciliation.objects.update(finding_count=0, error_count=0, warning_count=0, notice_count=0)
+    migration = importlib.import_module("disclosure.migrations.0024_reconciliation_finding_count")
+    migration.count_findings(apps, None)
+    counts = {
+        c.disclosure_id: (c.finding_count, c.error_count, c.warning_count, c.notice_count)
+        for c in Reconciliation.objects.all()
+    }
+    assert counts == {seed.pk: (1, 0, 0, 1), putuo.pk: (16, 3, 4, 9)}
+
+
+def test_the_migration_counts_the_findings_already_stored_per_rule(reconciled):
+    seed, putuo = reconciled
+    expected = dict(Reconciliation.objects.values_list("disclosure_id", "rule_counts"))
+    assert expected[putuo.pk]["cross_table"] == expected[putuo.pk]["cross_table:error"] == 3
+    Reconciliation.objects.update(rule_counts={})
+    migration = importlib.import_module("disclosure.migrations.0025_reconciliation_rule_counts")
+    migration.count_by_rule(apps, None)
+    assert dict(Reconciliation.objects.values_list("disclosure_id", "rule_counts")) == expected
+
+
+def test_list_queries_do_not_grow_with_disclosures(client, reconciled, auditor):
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries("/reconciliation/")
+    for year in (2015, 2016, 2017):
+        extra = DisclosureFactory(fiscal_year=FiscalYearFactory(year=year), status="draft")
+        ReconciliationFinding.objects.bulk_create(
+            ReconciliationFinding(
+                disclosure=extra, order=i, rule="balance", severity="warning", message=f"差异{i}",
+                tolerance_yuan=0,
+            )
+            for i in range(1, 40)
+        )  # fmt: skip
+        Reconciliation.objects.create(
+            disclosure=extra, checked_at=timezone.now(), finding_count=39, warning_count=39
+        )
+    assert queries("/reconciliation/") == queries("/reconciliation/?page=3") == before <= 10
 
 
 # --- the auditor's CSV ----------------------------------------------------------------------------
