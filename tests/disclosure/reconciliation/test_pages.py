@@ -357,7 +357,7 @@ def test_a_check_cannot_store_counts_that_do_not_add_up(reconciled):
 def test_the_migration_counts_the_findings_already_stored(reconciled):
     seed, putuo = reconciled
     Reconciliation.objects.update(finding_count=0, error_count=0, warning_count=0, notice_count=0)
-    migration = importlib.import_module("disclosure.migrations.0024_reconciliation_finding_count")
+    migration = importlib.import_module("disclosure.migrations.0026_reconciliation_finding_count")
     migration.count_findings(apps, None)
     counts = {
         c.disclosure_id: (c.finding_count, c.error_count, c.warning_count, c.notice_count)
@@ -371,7 +371,7 @@ def test_the_migration_counts_the_findings_already_stored_per_rule(reconciled):
     expected = dict(Reconciliation.objects.values_list("disclosure_id", "rule_counts"))
     assert expected[putuo.pk]["cross_table"] == expected[putuo.pk]["cross_table:error"] == 3
     Reconciliation.objects.update(rule_counts={})
-    migration = importlib.import_module("disclosure.migrations.0025_reconciliation_rule_counts")
+    migration = importlib.import_module("disclosure.migrations.0027_reconciliation_rule_counts")
     migration.count_by_rule(apps, None)
     assert dict(Reconciliation.objects.values_list("disclosure_id", "rule_counts")) == expected
 

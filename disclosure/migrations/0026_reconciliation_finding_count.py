@@ -29,7 +29,7 @@ def count_findings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0023_line_order"),
+        ("disclosure", "0025_report_row_name"),
     ]
 
     operations = [

@@ -26,7 +26,7 @@ def count_by_rule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0024_reconciliation_finding_count"),
+        ("disclosure", "0026_reconciliation_finding_count"),
     ]
 
     operations = [
