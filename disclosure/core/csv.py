@@ -52,18 +52,22 @@ ROWS_PER_CHUNK = 500
 def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
     """The text of csv_lines, ROWS_PER_CHUNK rows per piece: a streamed response writes each
     piece to the socket, and one write per row cost a fifth of a large export's time."""
+    head = "\ufeff" + csv.writer(_Echo()).writerow(header)
+    chunks = row_chunks(rows)
+    yield head + next(chunks, "")  # no rows: the header alone
+    yield from chunks
+
+
+def row_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
+    """Rows as csv.writer writes them, ROWS_PER_CHUNK rows per piece, without a header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(header)
     rows = iter(rows)
     while batch := list(islice(rows, ROWS_PER_CHUNK)):
         writer.writerows(batch)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-    if buffer.tell():  # no rows: the header alone
-        yield buffer.getvalue()
 
 
 def csv_response(lines: Iterable[str], filename: str) -> StreamingHttpResponse:

@@ -5,9 +5,7 @@ One row per figure. Pure generators of rows; the views only stream them. Amounts
 万元 rounded half up to two decimals as the documents print them, and 元 to the fen.
 """
 
-import csv
 import heapq
-import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
@@ -279,17 +277,8 @@ def _batch_csv(batch: list[tuple], using: str) -> Iterator[bytes]:
             rows.append(pending[1])
             pending = next(python_rows, None)
         done += 1
-        yield from _written(rows)
-
-
-def _written(rows: list[list[str]]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for start in range(0, len(rows), core_csv.ROWS_PER_CHUNK):
-        writer.writerows(rows[start : start + core_csv.ROWS_PER_CHUNK])
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate()
+        for chunk in core_csv.row_chunks(rows):
+            yield chunk.encode()
 
 
 def _sql_format(key: str, kind: str):
