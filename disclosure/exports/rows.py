@@ -258,11 +258,11 @@ def _batch_csv(batch: list[tuple], using: str) -> Iterator[bytes]:
     ids: dict = {}
     for pk, fmt in formats.items():
         ids.setdefault(fmt, []).append(pk)
-    # A format writes SQL or not whatever the disclosures: asked once per batch.
-    writes_sql = {f for f in ids if f is not None and f.export_csv_sql(ids[f]) is not None}
-    in_sql = [d for d in batch if formats[d[0]] in writes_sql]
-    others = [d for d in batch if formats[d[0]] not in writes_sql]
-    texts = _sql_texts(in_sql, formats, using) if in_sql else {}
+    # Each format's query for its disclosures of the batch, where it writes one.
+    queries = {f: q for f in ids if f is not None and (q := f.export_csv_sql(ids[f]))}
+    in_sql = [d for d in batch if formats[d[0]] in queries]
+    others = [d for d in batch if formats[d[0]] not in queries]
+    texts = _sql_texts(in_sql, list(queries.values()), using) if in_sql else {}
     python_rows = _batch_rows(others, using) if others else iter(())
     pending = next(python_rows, None)
     done = 0  # disclosures of `others` written so far: their positions in _batch_rows
@@ -303,16 +303,13 @@ THREE_PUBLIC_CSV = f"""
 """
 
 
-def _sql_texts(run: list[tuple], formats: dict, using: str) -> dict[int, bytes]:
+def _sql_texts(run: list[tuple], queries: list[tuple], using: str) -> dict[int, bytes]:
     """The rows of these disclosures as CSV text in UTF-8 (the connection's encoding), one
     text per disclosure (none for a disclosure without figures), written by PostgreSQL in one
-    query."""
-    by_format: dict = {}
-    for pk, *_rest in run:
-        by_format.setdefault(formats[pk], []).append(pk)
+    query: the formats' `queries` (their export_csv_sql for these disclosures) and the 三公
+    records."""
     parts, params = [], []
-    for fmt, ids in by_format.items():
-        sql, fragment_params = fmt.export_csv_sql(ids)
+    for sql, fragment_params in queries:
         parts.append(f"SELECT 0, * FROM ({sql}) f")
         params += fragment_params
     ids = [d[0] for d in run]
