@@ -116,3 +116,18 @@ def test_the_execution_reads_two_queries_whatever_the_rows(
         found = execution(final=final, budget=budget)
     assert len(found.items) == 23  # every 项 of either document (the budget's 23), by code
     assert [r.label for r in found.three_public][:2] == ["合计", "因公出国（境）费"]
+
+
+def test_the_budget_page_names_itself_a_budget_in_every_heading(client, budget):
+    """The page shares the 决算's layout; its headings and table tags say 预算, in Chinese and
+    in English."""
+    publish(budget)
+    page = client.get(budget.get_absolute_url()).content.decode()
+    assert "<h1>上海市普陀区文化和旅游局2026年度部门预算</h1>" in page
+    assert "第二部分 上海市普陀区文化和旅游局2026年度部门预算表" in page
+    assert '<span class="tag">预算01表</span>' in page
+    document = page[page.index("<article") : page.index("</article>")]  # not the site's name
+    assert "部门决算" not in document and "公开01表" not in document
+    english = client.get(f"/en{budget.get_absolute_url()}").content.decode()
+    assert "Departmental budget of" in english and "Budget table 01" in english
+    assert "final accounts of" not in english
